@@ -1,0 +1,59 @@
+# Waypoint: `make run` starts the portal with demo data; `make test` runs every test.
+# Both work from a fresh clone (Python 3.11+, Node 20+).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app portal
+GOVUK  := node_modules/govuk-frontend/dist/govuk
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint format bench install assets db clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# GOV.UK Frontend's built CSS, JS, fonts and images, served by the portal itself (no CDN).
+static/govuk/.built: node_modules/.package-lock.json
+	rm -rf static/govuk && mkdir -p static/govuk
+	cp $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.css static/govuk/
+	cp -R $(GOVUK)/assets static/govuk/assets
+	sed -i 's#url(/assets/#url(/static/govuk/assets/#g' static/govuk/govuk-frontend.min.css
+	touch static/govuk/.built
+
+assets: static/govuk/.built
+
+db: install
+	$(FLASK) db upgrade
+
+run: install assets db
+	$(FLASK) demo seed
+	$(BIN)/python -m portal.run
+
+test: install assets
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install assets
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules static/govuk .pytest_cache .mypy_cache .ruff_cache

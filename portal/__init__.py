@@ -1,0 +1,111 @@
+"""Waypoint: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from portal import crypto, errors, security
+from portal.config import PROJECT_ROOT, Settings
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Build the portal. ``settings`` defaults to the environment; tests pass their own."""
+    settings = settings or Settings.from_env(**overrides)
+    app = Flask(
+        __name__,
+        instance_path=settings.INSTANCE_PATH,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    _configure(app, settings)
+    crypto.configure(settings.encryption_keys, settings.LOOKUP_HASH_KEY)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from portal import models  # noqa: F401  (register every table with the metadata)
+    from portal.auth import loader  # noqa: F401  (Flask-Login's user loader)
+
+    security.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    _register_template_globals(app, settings)
+    _register_cli(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    logging.basicConfig(level=settings.LOG_LEVEL)
+    secure_cookies = settings.uses_https
+    app.config.update(
+        WAYPOINT_SETTINGS=settings,
+        SECRET_KEY=settings.SECRET_KEY,
+        SQLALCHEMY_DATABASE_URI=settings.DATABASE_URL,
+        # Never echo SQL parameters (they can hold lookups or ciphertexts) into logs or errors.
+        SQLALCHEMY_ENGINE_OPTIONS={"hide_parameters": True, "pool_pre_ping": True},
+        MAX_CONTENT_LENGTH=settings.MAX_CONTENT_LENGTH,
+        SESSION_COOKIE_NAME="__Host-session" if secure_cookies else "session",
+        SESSION_COOKIE_SECURE=secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_PERMANENT=False,
+        REMEMBER_COOKIE_DURATION=0,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which is short
+        RATELIMIT_STORAGE_URI=settings.RATELIMIT_STORAGE_URI,
+        RATELIMIT_HEADERS_ENABLED=True,
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_DEFAULT_TIMEZONE="Europe/London",
+        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "portal" / "translations"),
+        TESTING=settings.WAYPOINT_ENV == "test",
+        **settings.extra,
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.auth.views import bp as auth_bp
+    from portal.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+
+
+def _register_template_globals(app: Flask, settings: Settings) -> None:
+    @app.context_processor
+    def inject_service() -> dict[str, Any]:
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "service_name": settings.SERVICE_NAME,
+            "crisis_contacts": settings.crisis_contacts,
+        }
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.cli import demo_cli
+
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,18 @@
+"""An ISVA service: the organisation that holds cases and employs ISVAs and supervisors."""
+
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base, IdMixin, TimestampMixin
+
+
+class Organisation(IdMixin, TimestampMixin, Base):
+    __tablename__ = "organisations"
+
+    name: Mapped[str] = mapped_column(String(200))
+    # What victims see; neutral by default (TRAUMA_INFORMED.md rule 2).
+    service_name: Mapped[str] = mapped_column(String(100), default="Waypoint")
+    reply_target_working_days: Mapped[int] = mapped_column(default=1)
+    retention_months: Mapped[int] = mapped_column(default=12)

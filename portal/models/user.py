@@ -1,0 +1,47 @@
+"""Everyone who signs in: victims, ISVAs, supervisors and admins.
+
+Names and contact details are encrypted at rest; email addresses are found through a keyed
+hash of the normalised address, never by comparing plaintext.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.crypto import EncryptedText
+from portal.db import Base, IdMixin, TimestampMixin
+from portal.models.enums import Role
+from portal.models.organisation import Organisation
+
+
+class User(UserMixin, IdMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[Role] = mapped_column(String(20))
+    # The name the person chose to be called (a first name, a nickname, or empty).
+    display_name: Mapped[str | None] = mapped_column(EncryptedText("users.display_name"))
+    display_name_lookup: Mapped[str | None] = mapped_column(String(64), index=True)
+    email: Mapped[str | None] = mapped_column(EncryptedText("users.email"))
+    email_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    disabled_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_enabled
+
+    @property
+    def is_staff(self) -> bool:
+        return Role(self.role).is_staff

@@ -1,0 +1,79 @@
+"""Pages anyone may reach: the start page, Exit this page, health, language and help pages."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import logout_user
+from sqlalchemy import text
+from werkzeug.wrappers import Response as BaseResponse
+
+from portal.extensions import SUPPORTED_LOCALES, db
+from portal.urls import safe_next
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index() -> BaseResponse:
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/exit")
+def exit_page() -> BaseResponse:
+    """Exit this page: end any session at once and go to a neutral site.
+
+    A link (not a form) so it works without JavaScript; the script replaces the current
+    history entry so the portal is not one tap back.
+    """
+    logout_user()
+    session.clear()
+    response = redirect(current_app.config["WAYPOINT_SETTINGS"].EXIT_URL, code=303)
+    response.delete_cookie(current_app.config["SESSION_COOKIE_NAME"], path="/")
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure means "not ready"; details stay in our logs
+        current_app.logger.warning("health check: database unreachable")
+        return Response("unavailable\n", status=503, mimetype="text/plain")
+    return Response("ok\n", status=200, mimetype="text/plain")
+
+
+@bp.get("/language/<code>")
+def language(code: str) -> BaseResponse:
+    """Remember the chosen language (a preference cookie; it holds nothing about anyone)."""
+    target = safe_next(request.args.get("next"), url_for("public.index"))
+    response = redirect(target)
+    if code in SUPPORTED_LOCALES:
+        settings = current_app.config["WAYPOINT_SETTINGS"]
+        response.set_cookie(
+            "lang",
+            code,
+            samesite="Lax",
+            secure=settings.uses_https,
+            httponly=True,
+            max_age=60 * 60 * 24 * 365,
+        )
+    return response
+
+
+@bp.get("/help/using-this-service-safely")
+def safety() -> str:
+    return render_template("public/safety.html")
+
+
+@bp.get("/help/accessibility")
+def accessibility() -> str:
+    return render_template("public/accessibility.html")

@@ -1,0 +1,128 @@
+"""Shared fixtures: the app, a database per test, a page-parsing client and login_as."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from portal import create_app
+from portal.config import Settings, new_key
+from portal.extensions import db, limiter
+from portal.models import User
+from tests.support.databases import DatabaseFactory
+from tests.support.pages import ClientRequest
+
+TEST_KEYS = {
+    "SECRET_KEY": "test-secret-key-that-is-long-enough-for-production-checks",
+    "ENCRYPTION_KEYS": new_key(),
+    "LOOKUP_HASH_KEY": new_key(),
+}
+
+
+def make_settings(database_url: str, instance: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "WAYPOINT_ENV": "test",
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(instance),
+        "EXIT_URL": "http://127.0.0.1:9/neutral",
+        **TEST_KEYS,
+        **overrides,
+    }
+    return Settings.from_env(environ={}, **values)
+
+
+def migrate(app: Flask) -> None:
+    """Run every migration (all heads) against the app's database."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(revision="heads")
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    workdir = tmp_path_factory.mktemp("db")
+    factory = DatabaseFactory(workdir)
+    factory.create_empty(factory.template_url)
+    template_app = create_app(make_settings(factory.template_url, workdir / "instance"))
+    migrate(template_app)
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture(scope="session")
+def app(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The portal on its own copy of the migrated template (the template itself must stay
+    unconnected so PostgreSQL can clone it); tests run inside a rolled-back transaction."""
+    return create_app(make_settings(databases.clone(), tmp_path_factory.mktemp("instance")))
+
+
+@pytest.fixture
+def make_app(
+    databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Flask]]:
+    """Build an app with other settings on a fresh, committed copy of the migrated database."""
+    made: list[tuple[Flask, str]] = []
+
+    def factory(**overrides: Any) -> Flask:
+        url = overrides.pop("DATABASE_URL", None) or databases.clone()
+        new = create_app(make_settings(url, tmp_path_factory.mktemp("instance"), **overrides))
+        made.append((new, url))
+        return new
+
+    yield factory
+    for made_app, url in made:
+        with made_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        databases.drop(url)
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A database session whose work is rolled back after the test, even if the code commits."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        limiter.reset()
+        try:
+            yield db.session()
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, session: Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def client_request(app: Flask, client: FlaskClient) -> ClientRequest:
+    return ClientRequest(app, client)
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[[User], User]:
+    """Sign a user in on the test client without going through the sign-in form."""
+
+    def login(user: User) -> User:
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = str(user.id)
+            flask_session["_fresh"] = True
+        return user
+
+    return login
