@@ -34,7 +34,7 @@ static/govuk/.built: node_modules/.package-lock.json
 assets: static/govuk/.built
 
 db: install
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 run: install assets db
 	$(FLASK) demo seed

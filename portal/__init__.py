@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = None
 
     from portal import models  # noqa: F401  (register every table with the metadata)
     from portal.auth import loader  # noqa: F401  (Flask-Login's user loader)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from portal.access import public
 from portal.auth.forms import SignInForm
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public
 def sign_in() -> str:
     form = SignInForm()
     form.validate_on_submit()
@@ -17,5 +19,6 @@ def sign_in() -> str:
 
 
 @bp.get("/signed-out")
+@public
 def signed_out() -> str:
     return render_template("auth/signed_out.html")

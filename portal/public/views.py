@@ -16,6 +16,7 @@ from flask_login import logout_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
+from portal.access import public
 from portal.extensions import SUPPORTED_LOCALES, db
 from portal.urls import safe_next
 
@@ -23,11 +24,13 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@public
 def index() -> BaseResponse:
     return redirect(url_for("auth.sign_in"))
 
 
 @bp.get("/exit")
+@public
 def exit_page() -> BaseResponse:
     """Exit this page: end any session at once and go to a neutral site.
 
@@ -42,6 +45,7 @@ def exit_page() -> BaseResponse:
 
 
 @bp.get("/healthz")
+@public
 def healthz() -> Response:
     try:
         db.session.execute(text("SELECT 1"))
@@ -52,6 +56,7 @@ def healthz() -> Response:
 
 
 @bp.get("/language/<code>")
+@public
 def language(code: str) -> BaseResponse:
     """Remember the chosen language (a preference cookie; it holds nothing about anyone)."""
     target = safe_next(request.args.get("next"), url_for("public.index"))
@@ -70,10 +75,12 @@ def language(code: str) -> BaseResponse:
 
 
 @bp.get("/help/using-this-service-safely")
+@public
 def safety() -> str:
     return render_template("public/safety.html")
 
 
 @bp.get("/help/accessibility")
+@public
 def accessibility() -> str:
     return render_template("public/accessibility.html")

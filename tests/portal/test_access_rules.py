@@ -1,0 +1,42 @@
+"""Deny by default: every route must declare who may reach it."""
+
+from __future__ import annotations
+
+from portal.access import access_rule
+
+# Endpoints that are not views of ours (Flask's static files).
+EXEMPT = {"static"}
+
+
+def test_every_route_has_an_explicit_access_rule(app):
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in EXEMPT:
+            continue
+        view = app.view_functions[rule.endpoint]
+        if access_rule(view) is None:
+            missing.append(f"{rule.rule} ({rule.endpoint})")
+    assert not missing, "routes without an access rule: " + ", ".join(missing)
+
+
+def test_public_routes_are_exactly_the_listed_ones(app):
+    public = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in EXEMPT
+        and access_rule(app.view_functions[rule.endpoint]) == "public"
+    }
+    assert public <= PUBLIC_ENDPOINTS, f"unexpected public routes: {public - PUBLIC_ENDPOINTS}"
+
+
+# Public routes, listed on purpose: adding one means adding it here, in review.
+PUBLIC_ENDPOINTS = {
+    "public.index",
+    "public.exit_page",
+    "public.healthz",
+    "public.language",
+    "public.safety",
+    "public.accessibility",
+    "auth.sign_in",
+    "auth.signed_out",
+}
