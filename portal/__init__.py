@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
@@ -91,13 +91,20 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
+    from portal.caseworker import bp as caseworker_bp
     from portal.public.views import bp as public_bp
+    from portal.victim import bp as victim_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(victim_bp)
+    app.register_blueprint(caseworker_bp)
 
 
 def _register_template_globals(app: Flask, settings: Settings) -> None:
+    app.jinja_env.filters["format_date"] = format_date
+    app.jinja_env.filters["format_datetime"] = format_datetime
+
     @app.context_processor
     def inject_service() -> dict[str, Any]:
         return {

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from portal import create_app
 from portal.config import Settings, new_key
@@ -87,22 +88,30 @@ def make_app(
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    """A database session whose work is rolled back after the test, even if the code commits."""
+    """A database session whose work is rolled back after the test, even if the code commits.
+
+    No app context stays pushed while the test runs: each test-client request gets a fresh one
+    (as in production), with its own session joined to the same outer transaction.
+    """
     with app.app_context():
         connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
-        limiter.reset()
-        try:
-            yield db.session()
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            connection.close()
+    transaction = connection.begin()
+    original = db.session
+    # Plain SQLAlchemy sessions bound to the test's connection (Flask-SQLAlchemy's own Session
+    # would pick the engine and miss the test's uncommitted rows), one per app context.
+    db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+        scopefunc=_app_ctx_id,
+    )
+    limiter.reset()
+    test_session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield test_session
+    finally:
+        test_session.close()
+        db.session = original
+        transaction.rollback()
+        connection.close()
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from portal.extensions import db
-
 
 def test_sign_in_page_has_the_layout_every_page_needs(client_request):
     page = client_request.get("auth.sign_in")
@@ -167,7 +165,7 @@ def test_database_uses_timezone_aware_utc(session):
     session.expire_all()
     loaded = session.execute(
         text("SELECT created_at FROM organisations WHERE id = :id"),
-        {"id": org.id.hex if db.engine.dialect.name == "sqlite" else org.id},
+        {"id": org.id.hex if session.get_bind().dialect.name == "sqlite" else org.id},
     ).scalar_one()
     assert loaded is not None
     reread = session.get(type(org), org.id)
