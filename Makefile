@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app portal
 GOVUK  := node_modules/govuk-frontend/dist/govuk
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench install assets db clean
+.PHONY: run test lint format bench install assets db clean translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,14 +33,23 @@ static/govuk/.built: node_modules/.package-lock.json
 
 assets: static/govuk/.built
 
+# Welsh (and any other) catalogues compiled from the committed .po files.
+translations: install
+	$(BIN)/pybabel compile --statistics -d portal/translations
+
+# Re-extract every translatable string and update the catalogues after changing text.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations
+
 db: install
 	$(FLASK) db upgrade heads
 
-run: install assets db
+run: install assets translations db
 	$(FLASK) demo seed
 	$(BIN)/python -m portal.run
 
-test: install assets
+test: install assets translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -52,7 +61,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install assets
+bench: install assets translations
 	$(BIN)/python -m bench
 
 clean:

@@ -171,3 +171,11 @@ def test_database_uses_timezone_aware_utc(session):
     reread = session.get(type(org), org.id)
     assert reread.created_at.tzinfo is not None
     assert abs((utcnow() - reread.created_at).total_seconds()) < 60
+
+
+def test_welsh_layout_strings_are_translated(client):
+    client.get("/language/cy?next=/sign-in")
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "Gadael y dudalen hon" in page  # Exit this page
+    assert "Neidio i’r prif gynnwys" in page  # Skip to main content
+    assert "Os oes angen help arnoch nawr" in page  # If you need help now
