@@ -11,6 +11,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from portal import crypto, errors, security
+from portal import logs as request_log
 from portal.config import PROJECT_ROOT, Settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from portal.auth import loader  # noqa: F401  (Flask-Login's user loader)
 
     security.init_app(app)
+    request_log.init_app(app)  # request ids on responses, logs and audit rows
     errors.init_app(app)
     _register_blueprints(app)
     _register_template_globals(app, settings)
@@ -118,3 +120,6 @@ def _register_cli(app: Flask) -> None:
     from portal.cli import demo_cli
 
     app.cli.add_command(demo_cli)
+    from portal.cli_keys import keys_cli
+
+    app.cli.add_command(keys_cli)

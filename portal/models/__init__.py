@@ -1,8 +1,18 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
+from portal.models.audit import AuditEvent, AuditOutcome
 from portal.models.case import Assignment, Case
 from portal.models.enums import CaseStatus, Role
 from portal.models.organisation import Organisation
 from portal.models.user import User
 
-__all__ = ["Assignment", "Case", "CaseStatus", "Organisation", "Role", "User"]
+__all__ = [
+    "Assignment",
+    "AuditEvent",
+    "AuditOutcome",
+    "Case",
+    "CaseStatus",
+    "Organisation",
+    "Role",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""Access policy, audit trail, encryption at rest and log hygiene."""
