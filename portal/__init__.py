@@ -94,6 +94,7 @@ def _configure(app: Flask, settings: Settings) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.caseworker import bp as caseworker_bp
+    from portal.info import bp as info_bp
     from portal.public.views import bp as public_bp
     from portal.victim import bp as victim_bp
 
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(victim_bp)
     app.register_blueprint(caseworker_bp)
+    app.register_blueprint(info_bp)
 
 
 def _register_template_globals(app: Flask, settings: Settings) -> None:

@@ -39,4 +39,15 @@ PUBLIC_ENDPOINTS = {
     "public.accessibility",
     "auth.sign_in",
     "auth.signed_out",
+    # Invitations and the second sign-in step: each checks its own token, code or pending state.
+    "auth.invitation",
+    "auth.invitation_code",
+    "auth.set_passphrase",
+    "auth.two_step",
+    "auth.recovery_code",
+    "auth.two_step_setup",
+    "auth.two_step_setup_qr",
+    "info.index",
+    "info.glossary",
+    "info.page",
 }
