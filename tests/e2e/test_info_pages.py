@@ -32,6 +32,6 @@ def test_a_linked_term_in_an_update_opens_its_explanation(live_server, new_page)
     href = link.split('href="')[2].split('"')[0]  # the second link: released under investigation
     page.goto(live_server.path(href))
     target = page.locator("#term-released-under-investigation")
-    assert target.inner_text() == "released under investigation"
+    assert target.inner_text() == "Released under investigation"
     assert target.is_visible()
     assert page.evaluate("location.hash") == "#term-released-under-investigation"
