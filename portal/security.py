@@ -32,7 +32,9 @@ def init_app(app: Flask) -> None:
         headers = response.headers
         headers["Content-Security-Policy"] = CSP
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
+        # Never to other sites; to ourselves, because Flask-WTF's CSRF check over HTTPS
+        # refuses a POST without a same-origin Referer (no-referrer would break every form).
+        headers["Referrer-Policy"] = "same-origin"
         headers["X-Frame-Options"] = "DENY"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -125,13 +125,20 @@ def client_request(app: Flask, client: FlaskClient) -> ClientRequest:
 
 
 @pytest.fixture
-def login_as(client: FlaskClient) -> Callable[[User], User]:
-    """Sign a user in on the test client without going through the sign-in form."""
+def login_as(app: Flask, client: FlaskClient, session: Session) -> Callable[[User], User]:
+    """Sign a user in on the test client without the sign-in form: a real server-side session
+    (as after passphrase and TOTP), its token in the client's session cookie."""
+    from portal.auth.loader import SESSION_KEY
+    from portal.services.sessions import SessionLimits, start
 
     def login(user: User) -> User:
+        token, _record = start(
+            session, user, SessionLimits.from_settings(app.config["WAYPOINT_SETTINGS"])
+        )
+        session.flush()
         with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user.id)
-            flask_session["_fresh"] = True
+            flask_session.clear()
+            flask_session[SESSION_KEY] = token
         return user
 
     return login

@@ -8,5 +8,9 @@ from flask import Blueprint
 
 bp = Blueprint("caseworker", __name__, url_prefix="/caseworker")
 
-from portal.caseworker import home  # noqa: E402,F401
-from portal.caseworker import audit, cases  # noqa: E402,F401
+from portal.caseworker import (  # noqa: E402,F401
+    accounts,
+    audit,
+    cases,
+    home,
+)

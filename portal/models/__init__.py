@@ -1,6 +1,13 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
 from portal.models.audit import AuditEvent, AuditOutcome
+from portal.models.auth import (
+    Invitation,
+    InvitationPurpose,
+    RecoveryCode,
+    SessionEndReason,
+    UserSession,
+)
 from portal.models.case import Assignment, Case
 from portal.models.enums import CaseStatus, Role
 from portal.models.organisation import Organisation
@@ -12,7 +19,12 @@ __all__ = [
     "AuditOutcome",
     "Case",
     "CaseStatus",
+    "Invitation",
+    "InvitationPurpose",
     "Organisation",
+    "RecoveryCode",
     "Role",
+    "SessionEndReason",
     "User",
+    "UserSession",
 ]

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.crypto import EncryptedText
@@ -29,9 +29,20 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
     display_name_lookup: Mapped[str | None] = mapped_column(String(64), index=True)
     email: Mapped[str | None] = mapped_column(EncryptedText("users.email"))
     email_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A UK mobile number in E.164 (victims may sign in with it instead of an email address).
+    phone: Mapped[str | None] = mapped_column(EncryptedText("users.phone"))
+    phone_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_enabled: Mapped[bool] = mapped_column(default=True)
     disabled_at: Mapped[datetime | None]
+    # TOTP: the secret is set at enrolment; it counts only once confirmed with a first code.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"))
+    totp_confirmed_at: Mapped[datetime | None]
+    # The last 30-second step a code was accepted for: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # When the victim saw the "using this service safely" page (TRAUMA_INFORMED.md rule 4).
+    safety_info_seen_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
@@ -45,3 +56,7 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
     @property
     def is_staff(self) -> bool:
         return Role(self.role).is_staff
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None

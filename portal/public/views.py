@@ -9,14 +9,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import logout_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.access import public
+from portal.auth import loader as auth_session
 from portal.extensions import SUPPORTED_LOCALES, db
 from portal.urls import safe_next
 
@@ -37,8 +36,7 @@ def exit_page() -> BaseResponse:
     A link (not a form) so it works without JavaScript; the script replaces the current
     history entry so the portal is not one tap back.
     """
-    logout_user()
-    session.clear()
+    auth_session.end_for_exit()  # revokes the server-side session too
     response = redirect(current_app.config["WAYPOINT_SETTINGS"].EXIT_URL, code=303)
     response.delete_cookie(current_app.config["SESSION_COOKIE_NAME"], path="/")
     return response

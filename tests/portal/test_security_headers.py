@@ -41,7 +41,7 @@ def assert_security_headers(response, path: str) -> None:
         assert part in csp, f"{path}: CSP lacks {part}"
     assert "unsafe-inline" not in csp
     assert headers.get("X-Content-Type-Options") == "nosniff", path
-    assert headers.get("Referrer-Policy") == "no-referrer", path
+    assert headers.get("Referrer-Policy") == "same-origin", path
 
 
 def test_every_route_sends_security_headers(app, client):

@@ -1,0 +1,151 @@
+"""The signed-in person's own account: change passphrase (ends every other session), the
+optional two-step verification for victims, and the first-time "using this service safely"
+page victims see before their home page (TRAUMA_INFORMED.md rule 4)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from portal.access import role_required
+from portal.auth import loader
+from portal.auth.forms import (
+    ChangePassphraseForm,
+    ConfirmPassphraseForm,
+    ContinueForm,
+    TotpCodeForm,
+)
+from portal.auth.throttle import TOTP_PER_ACCOUNT, failed, mark_failed
+from portal.auth.two_step import qr_response
+from portal.auth.views import EVERYONE, bp
+from portal.extensions import db, limiter
+from portal.models import Role, User
+from portal.passwords import verify_password
+from portal.services import accounts, totp
+
+
+def _me() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _user_key() -> str:
+    return "user:" + str(current_user.get_id())
+
+
+@bp.get("/account")
+@role_required(*EVERYONE)
+def account() -> str:
+    user = _me()
+    return render_template(
+        "auth/account.html",
+        user=user,
+        codes_left=totp.recovery_codes_left(db.session(), user) if user.has_totp else 0,
+    )
+
+
+@bp.route("/account/change-passphrase", methods=["GET", "POST"])
+@limiter.limit(TOTP_PER_ACCOUNT, key_func=_user_key, methods=["POST"], deduct_when=failed)
+@role_required(*EVERYONE)
+def change_passphrase() -> BaseResponse | str:
+    user = _me()
+    form = ChangePassphraseForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_passphrase(
+                db.session(), user, form.current_password.data, form.password.data
+            )
+        except accounts.AccountError as error:
+            db.session.rollback()
+            if error.field == "current_password":
+                mark_failed()
+                form.current_password.errors = [_("Your current passphrase is not right")]
+            else:
+                form.password.errors = [error.message]
+        else:
+            loader.begin(user)  # every session ended, this browser gets a new one
+            db.session.commit()
+            flash(
+                _(
+                    "Your passphrase has been changed. Anywhere else you were signed in, you are "
+                    "now signed out."
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_passphrase.html", form=form)
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@limiter.limit(TOTP_PER_ACCOUNT, key_func=_user_key, methods=["POST"], deduct_when=failed)
+@role_required(Role.VICTIM)
+def account_two_step() -> BaseResponse | str:
+    """Victims may turn on a second step; it is offered, never forced."""
+    user = _me()
+    if user.has_totp:
+        return redirect(url_for("auth.account"))
+    secret = totp.begin_enrolment(user)
+    db.session.commit()
+    form = TotpCodeForm()
+    if form.validate_on_submit():
+        codes = totp.confirm_enrolment(db.session(), user, form.code.data)
+        if codes is not None:
+            db.session.commit()
+            return render_template(
+                "auth/recovery_codes.html", codes=codes, continue_url=url_for("auth.account")
+            )
+        db.session.rollback()
+        mark_failed()
+        form.code.errors = [_("That code did not work. Enter the newest code the app shows.")]
+    return render_template(
+        "auth/totp_setup.html",
+        form=form,
+        secret=totp.format_secret(secret),
+        qr_url=url_for("auth.account_two_step_qr"),
+        required=False,
+    )
+
+
+@bp.get("/account/two-step/qr.svg")
+@role_required(Role.VICTIM)
+def account_two_step_qr() -> Response:
+    user = _me()
+    if user.totp_secret is None or user.has_totp:
+        abort(404)
+    return qr_response(user)
+
+
+@bp.route("/account/two-step/turn-off", methods=["GET", "POST"])
+@limiter.limit(TOTP_PER_ACCOUNT, key_func=_user_key, methods=["POST"], deduct_when=failed)
+@role_required(Role.VICTIM)
+def account_two_step_off() -> BaseResponse | str:
+    user = _me()
+    if not user.has_totp:
+        return redirect(url_for("auth.account"))
+    form = ConfirmPassphraseForm()
+    if form.validate_on_submit():
+        if verify_password(user.password_hash, form.password.data):
+            totp.turn_off(db.session(), user)
+            db.session.commit()
+            flash(_("Two-step verification is off."), "success")
+            return redirect(url_for("auth.account"))
+        mark_failed()
+        form.password.errors = [_("Your passphrase is not right")]
+    return render_template("auth/two_step_off.html", form=form)
+
+
+@bp.route("/welcome/using-this-service-safely", methods=["GET", "POST"])
+@role_required(Role.VICTIM)
+def safety_first() -> BaseResponse | str:
+    """Shown once, before the victim's home page, on their first sign-in."""
+    form = ContinueForm()
+    if form.validate_on_submit():
+        accounts.mark_safety_info_seen(_me())
+        db.session.commit()
+        return redirect(url_for("victim.home"))
+    settings = current_app.config["WAYPOINT_SETTINGS"]
+    return render_template(
+        "auth/safety_first.html", form=form, idle_minutes=settings.VICTIM_IDLE_MINUTES
+    )
