@@ -61,6 +61,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     _register_blueprints(app)
     _register_template_globals(app, settings)
     _register_cli(app)
+
+    import notifications
+
+    notifications.init_app(app)
     return app
 
 

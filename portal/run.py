@@ -24,6 +24,8 @@ PROCESSES: dict[str, list[str]] = {
         "--port",
         PORT,
     ],
+    # The notification worker: drains the outbox (console provider by default).
+    "worker": [sys.executable, "-m", "flask", "--app", "portal", "notifications", "work"],
 }
 
 

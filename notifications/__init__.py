@@ -1,0 +1,38 @@
+"""Waypoint's notification service: how people are told that something is new, never what.
+
+``notify(session, recipient, kind, source_key=...)`` is the only way in (outbox.py). The worker
+(worker.py) drains the outbox through the providers (providers/); webhooks.py takes Twilio's
+status callbacks and inbound STOP/START/HELP.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from notifications.outbox import NotifyResult, notify
+from notifications.tasks import failed_notifications_for_cases
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+__all__ = ["NotifyResult", "failed_notifications_for_cases", "init_app", "notify"]
+
+
+def init_app(app: Flask) -> None:
+    """Register the tables, provider registry, webhooks, the dev outbox page and the CLI."""
+    import logging
+
+    from notifications import models  # noqa: F401  (tables on the metadata)
+    from notifications.cli import notifications_cli
+    from notifications.config import build_providers
+    from notifications.webhooks import bp as webhooks_bp
+
+    # The Twilio SDK logs request URLs (with phone numbers) at INFO: never let it.
+    logging.getLogger("twilio").setLevel(logging.WARNING)
+    app.extensions["notifications"] = {"providers": build_providers(app)}
+    app.register_blueprint(webhooks_bp)
+    if app.debug:
+        from notifications.devoutbox import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
+    app.cli.add_command(notifications_cli)

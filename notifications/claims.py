@@ -1,0 +1,261 @@
+"""Claiming due notifications: the one step where workers compete.
+
+The claim runs in one short transaction. On PostgreSQL it locks the contact points it will
+serve with ``FOR UPDATE SKIP LOCKED`` (so two workers never serve one person at once and never
+wait on each other), then re-reads the due rows in a fresh statement. On SQLite the worker's
+transactions begin with ``BEGIN IMMEDIATE`` (SQLAlchemy drops FOR UPDATE there), which gives
+the same exclusivity. Consent, opt-out, choices and quiet hours are checked again here, the
+rows to one person on one channel are coalesced into one send, and a DeliveryAttempt with a
+fresh id is written. The caller commits before any provider is called.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from notifications import policy
+from notifications.config import base_url, status_callback_url
+from notifications.models import (
+    Choice,
+    ContactPoint,
+    DeliveryAttempt,
+    Notification,
+    Status,
+)
+from notifications.providers.base import OutgoingMessage, Provider
+from notifications.render import KIND_STAFF_WORK, KIND_VERIFICATION, render
+from portal.config import Settings
+from portal.models import User
+
+VERIFICATION_VALIDITY = 900  # a code is useless after 15 minutes
+MAX_VALIDITY = 36000  # Twilio's maximum ValidityPeriod
+
+
+@dataclass
+class Job:
+    """One send: the lead notification, its attempt, and the rows coalesced into it."""
+
+    notification_id: uuid.UUID
+    attempt_id: uuid.UUID
+    channel: str
+    contact_point_id: uuid.UUID
+    started_at: datetime
+    message: OutgoingMessage
+    follower_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+def _due(now: datetime):
+    return (
+        Notification.status.in_(Status.DUE),
+        Notification.not_before <= now,
+        Notification.coalesced_into_id.is_(None),
+    )
+
+
+def claim(
+    session: Session,
+    *,
+    now: datetime,
+    worker: str,
+    limit: int,
+    lease_seconds: float,
+    providers: dict[str, Provider],
+    settings: Settings,
+) -> list[Job]:
+    """Claim up to ``limit`` sends (one per contact point). Does not commit."""
+    candidates = session.scalars(
+        select(Notification.contact_point_id)
+        .where(*_due(now))
+        .group_by(Notification.contact_point_id)
+        .order_by(func.min(Notification.not_before))
+        .limit(limit * 4)
+    ).all()
+    if not candidates:
+        return []
+    points = {
+        p.id: p
+        for p in session.scalars(
+            select(ContactPoint)
+            .where(ContactPoint.id.in_(candidates))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    }
+    if not points:
+        return []
+    # A fresh statement, after the locks: sees every send another worker has committed.
+    busy = set(
+        session.scalars(
+            select(Notification.contact_point_id).where(
+                Notification.contact_point_id.in_(points), Notification.status == Status.SENDING
+            )
+        )
+    )
+    free = [pid for pid in points if pid not in busy]
+    if not free:
+        return []
+    rows = session.scalars(
+        select(Notification)
+        .where(Notification.contact_point_id.in_(free), *_due(now))
+        .order_by(Notification.created_at)
+    ).all()
+    followers_of: dict[uuid.UUID, list[Notification]] = defaultdict(list)
+    for follower in session.scalars(
+        select(Notification).where(Notification.coalesced_into_id.in_([r.id for r in rows]))
+    ):
+        followers_of[follower.coalesced_into_id].append(follower)  # type: ignore[index]
+    users = {
+        u.id: u
+        for u in session.scalars(select(User).where(User.id.in_({r.recipient_id for r in rows})))
+    }
+    prefs = {
+        uid: policy.preferences(session, uid)
+        for uid in {r.recipient_id for r in rows}
+        if not users[uid].is_staff
+    }
+
+    groups: dict[uuid.UUID, dict[str, list[Notification]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        groups[row.contact_point_id][row.template].append(row)
+
+    jobs: list[Job] = []
+    lease = now + timedelta(seconds=lease_seconds)
+    for point_id, by_template in groups.items():
+        point = points[point_id]
+        # One send per contact point at a time: the template group waiting longest goes first.
+        group = min(by_template.values(), key=lambda g: min(r.created_at for r in g))
+        members = [*group]
+        for row in group:
+            members.extend(followers_of.get(row.id, []))
+        user = users[members[0].recipient_id]
+        pref = prefs.get(user.id)
+        live = [r for r in members if _still_wanted(r, user, point, pref, now)]
+        if not live:
+            continue
+        if (
+            live[0].kind not in (KIND_VERIFICATION, KIND_STAFF_WORK)
+            and not user.is_staff
+            and _quiet(pref, now)
+        ):
+            start, end = policy.quiet_window(pref)
+            later = policy.quiet_hours_end(now, start, end)
+            for row in live:
+                row.not_before = later
+                row.updated_at = now
+            continue
+        lead = max(live, key=lambda r: (r.attempts, -r.created_at.timestamp()))
+        followers = [r for r in live if r is not lead]
+        job = _start_attempt(
+            session, lead, followers, point, user, pref, now, lease, worker, providers, settings
+        )
+        jobs.append(job)
+    return jobs
+
+
+def _quiet(pref, now: datetime) -> bool:
+    start, end = policy.quiet_window(pref)
+    return policy.in_quiet_hours(now, start, end)
+
+
+def _still_wanted(row: Notification, user: User, point: ContactPoint, pref, now) -> bool:
+    """Consent is checked again at claim time; a row no longer wanted is cancelled."""
+    reason = None
+    if not user.is_enabled:
+        reason = "account_disabled"
+    elif row.kind == KIND_VERIFICATION:
+        if not point.enabled or point.safe_confirmed_at is None or point.opted_out_at:
+            reason = "consent_withdrawn"
+    elif not point.usable:
+        reason = "opted_out" if point.opted_out_at else "consent_withdrawn"
+    elif not user.is_staff and policy.choice_for(pref, row.category) != Choice.TELL_ME:
+        reason = "choice_changed"
+    if reason is None:
+        return True
+    row.status = Status.CANCELLED
+    row.last_error_code = reason
+    row.coalesced_into_id = None
+    row.secret = None
+    row.updated_at = now
+    return False
+
+
+def _start_attempt(
+    session: Session,
+    lead: Notification,
+    followers: list[Notification],
+    point: ContactPoint,
+    user: User,
+    pref,
+    now: datetime,
+    lease: datetime,
+    worker: str,
+    providers: dict[str, Provider],
+    settings: Settings,
+) -> Job:
+    provider = providers[lead.channel]
+    attempt = DeliveryAttempt(
+        id=uuid.uuid4(),
+        notification_id=lead.id,
+        number=lead.attempts + 1,
+        provider=provider.name,
+        status=Status.SENDING,
+        history=[[Status.SENDING, now.isoformat()]],
+        worker=worker,
+        started_at=now,
+    )
+    rendered = render(
+        lead.kind, service=settings.SERVICE_NAME, url=base_url(settings), code=lead.secret
+    )
+    validity = None
+    callback = None
+    if lead.channel == "sms":
+        callback = f"{status_callback_url(settings)}?n={lead.id}&a={attempt.id}"
+        if lead.kind == KIND_VERIFICATION:
+            validity = VERIFICATION_VALIDITY
+        elif not user.is_staff:
+            start, end = policy.quiet_window(pref)
+            quiet = policy.next_quiet_start(now, start, end)
+            if quiet is not None:
+                validity = max(1, int(min(MAX_VALIDITY, (quiet - now).total_seconds())))
+    elif lead.message_id is None:
+        domain = settings.MAIL_FROM.rpartition("@")[2] or "waypoint.invalid"
+        lead.message_id = make_msgid(domain=domain)
+    lead.status = Status.SENDING
+    lead.attempts += 1
+    lead.lease_until = lease
+    lead.claimed_by = worker
+    lead.updated_at = now
+    for row in followers:
+        row.status = Status.SENDING
+        row.coalesced_into_id = lead.id
+        row.updated_at = now
+    message = OutgoingMessage(
+        notification_id=lead.id,
+        attempt_id=attempt.id,
+        channel=lead.channel,
+        to=point.address,
+        sms_body=rendered.sms,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        message_id=lead.message_id,
+        status_callback=callback,
+        validity_period=validity,
+    )
+    session.add(attempt)
+    return Job(
+        lead.id,
+        attempt.id,
+        lead.channel,
+        point.id,
+        now,
+        message,
+        [r.id for r in followers],
+    )

@@ -1,0 +1,183 @@
+"""The notification tables: contact points, the consent log, preferences, the outbox and its
+delivery attempts.
+
+Rows here never vanish. A notification row is the outbox: it is added in the same transaction
+as the event it reports (so nothing is lost), found by a unique dedupe key (so the same event
+is never queued twice), and walked through its states by the worker, one way only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.clock import utcnow
+from portal.crypto import EncryptedText
+from portal.db import Base, IdMixin, TimestampMixin
+
+
+class Channel:
+    SMS = "sms"
+    EMAIL = "email"
+    ALL = (SMS, EMAIL)
+
+
+class Choice:
+    """A victim's choice for one category of news."""
+
+    TELL_ME = "tell_me"
+    ISVA_FIRST = "isva_first"
+    DONT_NOTIFY = "dont_notify"
+    ALL = (TELL_ME, ISVA_FIRST, DONT_NOTIFY)
+
+
+class Status:
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED_RETRYABLE = "failed_retryable"
+    FAILED_PERMANENT = "failed_permanent"
+    CANCELLED = "cancelled"
+    DUE = (QUEUED, FAILED_RETRYABLE)
+    FINAL = (DELIVERED, FAILED_PERMANENT, CANCELLED)
+
+
+class ConsentSource:
+    PORTAL = "portal"
+    SMS_KEYWORD = "sms_keyword"
+    ISVA_ON_BEHALF = "isva_on_behalf"
+    PROVIDER = "provider"  # the provider told us the number opted out (Twilio 21610)
+
+
+class ContactPoint(IdMixin, TimestampMixin, Base):
+    """A mobile number or email address one person has added. Usable only when enabled,
+    confirmed safe, verified with a code, and not opted out."""
+
+    __tablename__ = "notification_contact_points"
+    __table_args__ = (UniqueConstraint("user_id", "channel"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    address: Mapped[str] = mapped_column(EncryptedText("notification_contact_points.address"))
+    address_lookup: Mapped[str] = mapped_column(String(64), index=True)
+    safe_confirmed_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    verification_code_hash: Mapped[str | None] = mapped_column(String(128))
+    verification_expires_at: Mapped[datetime | None]
+    verification_attempts: Mapped[int] = mapped_column(default=0)
+    enabled: Mapped[bool] = mapped_column(default=False)
+    opted_out_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def usable(self) -> bool:
+        return bool(
+            self.enabled
+            and self.verified_at is not None
+            and self.safe_confirmed_at is not None
+            and self.opted_out_at is None
+        )
+
+
+class Consent(IdMixin, Base):
+    """Append-only log of every change to how someone may be contacted."""
+
+    __tablename__ = "notification_consents"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    contact_point_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("notification_contact_points.id")
+    )
+    # What changed, e.g. "sms.enabled", "sms.opted_out", "category.court", "quiet_hours".
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(String(60))
+    new_value: Mapped[str | None] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(String(20))
+    # Why an ISVA changed it on the victim's behalf (free text, so encrypted).
+    reason: Mapped[str | None] = mapped_column(EncryptedText("notification_consents.reason"))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NotificationPreference(IdMixin, Base):
+    """One row per person: a choice per category (missing means "tell me") and quiet hours
+    as minutes after local midnight in Europe/London."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), unique=True)
+    choices: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    quiet_start_minute: Mapped[int] = mapped_column(default=21 * 60)
+    quiet_end_minute: Mapped[int] = mapped_column(default=8 * 60)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Notification(IdMixin, TimestampMixin, Base):
+    """The outbox row: one message to one person on one channel, for one source event."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_due", "status", "not_before"),
+        Index("ix_notifications_contact_point_status", "contact_point_id", "status"),
+    )
+
+    recipient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    contact_point_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("notification_contact_points.id")
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    category: Mapped[str | None] = mapped_column(String(30))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    template: Mapped[str] = mapped_column(String(40))
+    template_version: Mapped[int]
+    source_key: Mapped[str] = mapped_column(String(200))
+    # sha256 of (source event, recipient, channel): the same event is queued once per channel.
+    dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.QUEUED)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(String(255))  # email Message-ID
+    last_error_code: Mapped[str | None] = mapped_column(String(30))
+    # Sent as part of another notification to the same person (coalescing).
+    coalesced_into_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("notifications.id"), index=True
+    )
+    # A one-time secret the message must carry (a verification code), cleared once final.
+    secret: Mapped[str | None] = mapped_column(EncryptedText("notifications.secret"))
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeliveryAttempt(Base):
+    """One try at handing a notification to a provider. The id is made, and committed, before
+    the provider is called: it travels in the status callback URL, so an in-doubt send can be
+    matched to what the provider saw."""
+
+    __tablename__ = "notification_attempts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    notification_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notifications.id"), index=True)
+    number: Mapped[int]
+    provider: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    # [[status, iso time], ...]: every state this attempt went through, in order.
+    history: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    error_code: Mapped[str | None] = mapped_column(String(30))
+    worker: Mapped[str | None] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    def mark(self, status: str, at: datetime) -> None:
+        self.status = status
+        self.history = [*(self.history or []), [status, at.isoformat()]]

@@ -1,0 +1,169 @@
+"""``notify``: the only way a notification enters the system.
+
+It decides (consent, per-category choice, quiet hours) and adds outbox rows to the caller's
+transaction; it never commits and never sends. The caller's commit makes the event and its
+notifications durable together, so neither exists without the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from notifications import policy
+from notifications.models import Channel, Choice, ContactPoint, Notification, Status
+from notifications.render import (
+    KIND_MESSAGE,
+    KIND_STAFF_WORK,
+    KIND_UPDATE,
+    KIND_VERIFICATION,
+    KINDS,
+    template_for,
+)
+from portal.clock import utcnow
+from portal.crypto import lookup_hash
+from portal.models import User
+from portal.normalise import normalise_email
+
+QUEUED = "queued"
+DUPLICATE = "duplicate"
+ISVA_FIRST = "isva_first"
+DONT_NOTIFY = "dont_notify"
+NO_CONTACT_POINT = "no_contact_point"
+
+
+@dataclass
+class NotifyResult:
+    """What notify decided. ``decision`` is one of: queued, duplicate (this source event was
+    already queued: nothing added), isva_first (the victim asked that their ISVA tells them
+    first: nothing is sent to the victim, the caller must hold the news or route it to the
+    ISVA), dont_notify (the victim will check the portal themselves), no_contact_point."""
+
+    decision: str
+    notifications: list[Notification] = field(default_factory=list)
+
+
+def dedupe_key(source_key: str, recipient_id: uuid.UUID, channel: str) -> str:
+    raw = f"{source_key}\x00{recipient_id}\x00{channel}".encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def notify(
+    session: Session,
+    recipient: User,
+    kind: str,
+    *,
+    source_key: str,
+    category: str | None = None,
+    case_id: uuid.UUID | None = None,
+    contact_point: ContactPoint | None = None,
+    secret: str | None = None,
+) -> NotifyResult:
+    """Queue a notification of ``kind`` about the event ``source_key`` for ``recipient``.
+
+    Victims: one row per usable contact point (on, safe, verified, not opted out), unless the
+    category choice is "isva_first" or "dont_notify" (returned as the decision). Staff: email
+    only, content-free. ``verification`` targets one ``contact_point`` (usable except for the
+    verification itself) and carries ``secret`` (the code), which is stored encrypted and
+    cleared once the notification is final.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    now = utcnow()
+    if kind == KIND_VERIFICATION:
+        if contact_point is None or secret is None:
+            raise ValueError("a verification needs its contact point and code")
+        if not contact_point.enabled or contact_point.safe_confirmed_at is None:
+            return NotifyResult(NO_CONTACT_POINT)
+        if contact_point.opted_out_at is not None:
+            return NotifyResult(NO_CONTACT_POINT)
+        # The person asked for this code a moment ago and is waiting for it: no quiet hours.
+        points = [contact_point]
+        not_before = now
+    elif recipient.is_staff:
+        kind = KIND_STAFF_WORK
+        point = staff_contact_point(session, recipient)
+        points = [point] if point is not None else []
+        not_before = now
+    else:
+        if kind not in (KIND_UPDATE, KIND_MESSAGE):
+            raise ValueError(f"{kind!r} is not a notification for a victim")
+        pref = policy.preferences(session, recipient.id)
+        choice = policy.choice_for(pref, category)
+        if choice == Choice.ISVA_FIRST:
+            return NotifyResult(ISVA_FIRST)
+        if choice == Choice.DONT_NOTIFY:
+            return NotifyResult(DONT_NOTIFY)
+        points = policy.usable_contact_points(session, recipient.id)
+        start, end = policy.quiet_window(pref)
+        not_before = policy.quiet_hours_end(now, start, end)
+    if not points:
+        return NotifyResult(NO_CONTACT_POINT)
+
+    template = template_for(kind)
+    added: list[Notification] = []
+    duplicates = 0
+    for point in points:
+        key = dedupe_key(source_key, recipient.id, point.channel)
+        if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
+            duplicates += 1
+            continue
+        row = Notification(
+            recipient_id=recipient.id,
+            channel=point.channel,
+            contact_point_id=point.id,
+            kind=kind,
+            category=category,
+            case_id=case_id,
+            template=template.name,
+            template_version=template.version,
+            source_key=source_key,
+            dedupe_key=key,
+            status=Status.QUEUED,
+            not_before=not_before,
+            secret=secret,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with session.begin_nested():  # a concurrent notify for the same event may win
+                session.add(row)
+        except IntegrityError:
+            duplicates += 1
+            continue
+        added.append(row)
+    if not added and duplicates:
+        return NotifyResult(DUPLICATE)
+    return NotifyResult(QUEUED, added)
+
+
+def staff_contact_point(session: Session, user: User) -> ContactPoint | None:
+    """Staff are told by email at their work address (verified when their account was set
+    up); the contact point is made on first use."""
+    if not user.email or not user.is_enabled:
+        return None
+    point = session.scalar(
+        select(ContactPoint).where(
+            ContactPoint.user_id == user.id, ContactPoint.channel == Channel.EMAIL
+        )
+    )
+    if point is None:
+        now = utcnow()
+        address = normalise_email(user.email)
+        point = ContactPoint(
+            user_id=user.id,
+            channel=Channel.EMAIL,
+            address=address,
+            address_lookup=lookup_hash(address, "contact:email"),
+            safe_confirmed_at=now,
+            verified_at=now,
+            enabled=True,
+        )
+        with session.begin_nested():
+            session.add(point)
+    return point if point.usable else None

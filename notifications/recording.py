@@ -1,0 +1,238 @@
+"""Recording what a provider said, one way only, and the follow-ups it implies: back off and
+retry, fall back to the person's other channel, record a provider opt-out, or leave the row in
+doubt for reconciliation. Rows coalesced into a send share its fate."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from notifications import policy
+from notifications.config import WorkerConfig
+from notifications.contacts import record_opt_out
+from notifications.models import (
+    ConsentSource,
+    ContactPoint,
+    DeliveryAttempt,
+    Notification,
+    Status,
+)
+from notifications.outbox import dedupe_key
+from notifications.render import KIND_MESSAGE, KIND_UPDATE
+
+SENT = "sent"
+RETRY = "retry"
+PERMANENT = "permanent"
+OPTED_OUT = "opted_out"
+IN_DOUBT = "in_doubt"
+NOT_SEEN = "not_seen"  # reconciliation: the provider never saw it; safe to send again
+
+# A status only moves up this ladder (a late "sent" never overwrites "delivered").
+RANK = {
+    Status.QUEUED: 0,
+    Status.FAILED_RETRYABLE: 0,
+    Status.SENDING: 1,
+    Status.SENT: 2,
+    Status.DELIVERED: 3,
+    Status.FAILED_PERMANENT: 3,
+    Status.CANCELLED: 3,
+}
+
+
+@dataclass
+class Outcome:
+    notification_id: uuid.UUID
+    attempt_id: uuid.UUID
+    kind: str
+    provider_id: str | None = None
+    code: str | None = None
+
+
+def backoff(attempt: int, config: WorkerConfig) -> float:
+    """Exponential backoff with full jitter, capped."""
+    ceiling = min(
+        config.NOTIFY_BACKOFF_CAP, config.NOTIFY_BACKOFF_BASE * (2 ** max(attempt - 1, 0))
+    )
+    return random.uniform(0, ceiling)
+
+
+def record(session: Session, outcomes: list[Outcome], now: datetime, config: WorkerConfig) -> None:
+    """Apply provider outcomes (does not commit)."""
+    if not outcomes:
+        return
+    leads = {
+        n.id: n
+        for n in session.scalars(
+            select(Notification).where(Notification.id.in_([o.notification_id for o in outcomes]))
+        )
+    }
+    attempts = {
+        a.id: a
+        for a in session.scalars(
+            select(DeliveryAttempt).where(DeliveryAttempt.id.in_([o.attempt_id for o in outcomes]))
+        )
+    }
+    for outcome in outcomes:
+        lead = leads[outcome.notification_id]
+        attempt = attempts[outcome.attempt_id]
+        apply(session, lead, attempt, outcome, now, config)
+
+
+def apply(
+    session: Session,
+    lead: Notification,
+    attempt: DeliveryAttempt,
+    outcome: Outcome,
+    now: datetime,
+    config: WorkerConfig,
+) -> None:
+    current = outcome.kind
+    attempt.finished_at = now
+    attempt.error_code = outcome.code or attempt.error_code
+    if current == SENT:
+        attempt.provider_id = attempt.provider_id or outcome.provider_id
+        if attempt.status in (Status.SENDING, IN_DOUBT, "reconciling"):
+            attempt.mark(Status.SENT, now)
+        if lead.status == Status.SENDING:
+            set_with_followers(
+                session, lead, now, status=Status.SENT, sent_at=now, lease_until=None
+            )
+        set_with_followers(session, lead, now, provider_id=attempt.provider_id, secret=None)
+        return
+    if current == IN_DOUBT:
+        attempt.mark(IN_DOUBT, now)
+        lead.lease_until = now + timedelta(seconds=config.NOTIFY_RECONCILE_DELAY)
+        lead.last_error_code = outcome.code
+        return
+    if lead.status != Status.SENDING:
+        # A status callback already moved this notification on; the attempt keeps its story.
+        attempt.mark(f"late_{current}", now)
+        return
+    if current == NOT_SEEN:
+        attempt.mark(NOT_SEEN, now)
+        set_with_followers(
+            session,
+            lead,
+            now,
+            status=Status.FAILED_RETRYABLE,
+            not_before=now,
+            lease_until=None,
+            claimed_by=None,
+        )
+        return
+    if current == RETRY and lead.attempts < config.NOTIFY_MAX_ATTEMPTS:
+        attempt.mark(Status.FAILED_RETRYABLE, now)
+        set_with_followers(
+            session,
+            lead,
+            now,
+            status=Status.FAILED_RETRYABLE,
+            not_before=now + timedelta(seconds=backoff(lead.attempts, config)),
+            last_error_code=outcome.code,
+            lease_until=None,
+            claimed_by=None,
+        )
+        return
+    attempt.mark(Status.FAILED_PERMANENT, now)
+    code = outcome.code if current != RETRY else f"max_attempts:{outcome.code}"
+    fail_permanently(session, lead, now, code, opted_out=current == OPTED_OUT)
+
+
+def fail_permanently(
+    session: Session,
+    lead: Notification,
+    now: datetime,
+    code: str | None,
+    *,
+    opted_out: bool = False,
+    fallback: bool = True,
+) -> None:
+    """Final failure: visible to the ISVA as a task (tasks.py); the person's other consented
+    channel is tried for every source event this send carried."""
+    set_with_followers(
+        session,
+        lead,
+        now,
+        status=Status.FAILED_PERMANENT,
+        last_error_code=code,
+        lease_until=None,
+        secret=None,
+    )
+    point = session.get(ContactPoint, lead.contact_point_id)
+    if opted_out and point is not None:
+        record_opt_out(session, point, source=ConsentSource.PROVIDER)
+    if fallback:
+        rows = [lead, *_followers(session, lead.id)]
+        for row in rows:
+            add_fallback(session, row, now)
+
+
+def add_fallback(session: Session, row: Notification, now: datetime) -> Notification | None:
+    """Queue the same news on the person's other usable channel, unless it is already queued
+    there (the dedupe key makes that a no-op, so a person is never told twice per channel)."""
+    if row.kind not in (KIND_UPDATE, KIND_MESSAGE):
+        return None
+    for point in policy.usable_contact_points(session, row.recipient_id):
+        if point.channel == row.channel:
+            continue
+        key = dedupe_key(row.source_key, row.recipient_id, point.channel)
+        if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
+            continue
+        pref = policy.preferences(session, row.recipient_id)
+        start, end = policy.quiet_window(pref)
+        fallback = Notification(
+            recipient_id=row.recipient_id,
+            channel=point.channel,
+            contact_point_id=point.id,
+            kind=row.kind,
+            category=row.category,
+            case_id=row.case_id,
+            template=row.template,
+            template_version=row.template_version,
+            source_key=row.source_key,
+            dedupe_key=key,
+            status=Status.QUEUED,
+            not_before=policy.quiet_hours_end(now, start, end),
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(fallback)
+        except IntegrityError:
+            continue
+        return fallback
+    return None
+
+
+def _followers(session: Session, lead_id: uuid.UUID) -> list[Notification]:
+    return list(
+        session.scalars(select(Notification).where(Notification.coalesced_into_id == lead_id))
+    )
+
+
+def set_with_followers(
+    session: Session, lead: Notification, now: datetime, **values: object
+) -> None:
+    """Set values on the lead and mirror them onto every row coalesced into it."""
+    for name, value in values.items():
+        setattr(lead, name, value)
+    lead.updated_at = now
+    mirrored = {
+        k: v
+        for k, v in values.items()
+        if k in ("status", "sent_at", "provider_id", "not_before", "last_error_code", "secret")
+    }
+    if mirrored:
+        session.execute(
+            update(Notification)
+            .where(Notification.coalesced_into_id == lead.id)
+            .values(**mirrored, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
