@@ -21,7 +21,7 @@ def _count(session):
 
 
 def test_a_verified_safe_contact_point_gets_one_row_per_channel(session):
-    victim, sms, email = make_victim(session, email="ruth@example.org")
+    victim, _, _ = make_victim(session, email="ruth@example.org")
     before = _count(session)
     result = notify(session, victim, "update", source_key="update:1", category="court")
     assert result.decision == "queued"

@@ -51,3 +51,21 @@ PUBLIC_ENDPOINTS = {
     "info.glossary",
     "info.page",
 }
+
+
+def test_signed_webhooks_are_exactly_the_listed_ones(app):
+    webhooks = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in EXEMPT
+        and (access_rule(app.view_functions[rule.endpoint]) or "").startswith("webhook:")
+    }
+    assert webhooks == WEBHOOK_ENDPOINTS
+
+
+# Provider callbacks: reachable by anyone, acted on only with a valid provider signature
+# (notifications/webhooks.py checks X-Twilio-Signature; tests/notifications/test_webhooks.py).
+WEBHOOK_ENDPOINTS = {
+    "webhooks.twilio_status",
+    "webhooks.twilio_inbound",
+}
