@@ -152,9 +152,11 @@ def test_audit_rows_cannot_be_changed_or_removed_on_postgresql(world, session):
     if is_postgres():
         statements.append(text("TRUNCATE audit_events"))
         for statement in statements:
-            with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):  # noqa: PT012
-                with session.begin_nested():
-                    session.execute(statement, {"id": row.id})
+            with (
+                pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"),
+                session.begin_nested(),
+            ):
+                session.execute(statement, {"id": row.id})
         session.expire_all()
         assert session.get(AuditEvent, row.id).action == "case.view_case"
     else:

@@ -98,10 +98,9 @@ def test_every_case_route_allows_exactly_what_the_policy_says(
                 response = client_request.get_response(
                     endpoint, case_id=case.id if case is not None else missing
                 )
-                if not user.is_enabled:
-                    expected = 302  # signed out: sent to sign in
-                else:
-                    expected = 200 if rule.allows(user, case) else 404
+                # A disabled account is signed out: sent to sign in.
+                allowed = rule.allows(user, case)
+                expected = 302 if not user.is_enabled else (200 if allowed else 404)
                 assert response.status_code == expected, (
                     f"{endpoint} for {user.role} (enabled={user.is_enabled}) on "
                     f"{'a missing case' if case is None else 'a case'}: "
