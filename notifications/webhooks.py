@@ -10,6 +10,7 @@ messages are never stored: the portal is not an SMS inbox.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -38,6 +39,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 STOP_WORDS = {"STOP", "UNSUBSCRIBE", "END", "QUIT", "STOPALL", "REVOKE", "OPTOUT", "CANCEL"}
 START_WORDS = {"START", "UNSTOP", "YES"}
 HELP_WORDS = {"HELP", "INFO"}
+E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 
 def signed_webhook(view: F) -> F:
@@ -154,6 +156,17 @@ def _apply_status(
             fail_permanently(session, lead, now, code_text or status, opted_out=action == OPTED_OUT)
 
 
+def _e164(text: str) -> str | None:
+    """Twilio sends From in E.164, the form contact points are stored in."""
+    text = text.strip()
+    if E164.fullmatch(text):
+        return text
+    try:
+        return normalise_phone(text)
+    except InvalidIdentifierError:
+        return None
+
+
 @bp.post("/twilio/inbound")
 @csrf.exempt
 @signed_webhook
@@ -162,10 +175,7 @@ def twilio_inbound() -> Response:
         abort(403)
     settings = _settings()
     word = " ".join(request.form.get("Body", "").split()).upper()
-    try:
-        number = normalise_phone(request.form.get("From", ""))
-    except InvalidIdentifierError:
-        number = None
+    number = _e164(request.form.get("From", ""))
     points = points_for_number(db.session(), number) if number else []
     if word in STOP_WORDS:
         for point in points:
