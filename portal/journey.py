@@ -5,7 +5,7 @@ agency must meet (working days, see `portal.services.deadlines`), any window the
 in, whether it is sensitive (content note and staged disclosure) or ISVA-first (held until the
 ISVA confirms support is in place), the information pages that explain it, and the
 plain-English starter text for the five questions every update answers
-(`portal.starter_texts`). The types live in `portal.journey_model`.
+(`portal.starters`). The types live in `portal.journey_model`.
 
 Categories group events for victims' notification choices ("tell me", "my ISVA tells me
 first", "don't notify me"). Stages are what the victim's progress indicator shows; their order
@@ -30,7 +30,7 @@ from portal.journey_model import (
     Window,
     WindowKind,
 )
-from portal.starter_texts import Starter
+from portal.starters import Starter
 
 __all__ = [
     "CATEGORIES",

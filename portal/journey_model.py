@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-from portal.starter_texts import STARTERS, Starter
+from portal.starters import STARTERS, Starter
 
 
 class Agency(StrEnum):

@@ -191,3 +191,9 @@ def test_an_unknown_event_key_is_an_error():
         event("no_such_event")
     with pytest.raises(KeyError):
         journey.current_stage(["no_such_event"])
+
+
+def test_every_starter_text_belongs_to_an_event():
+    from portal.starters import STARTERS
+
+    assert set(STARTERS) == {e.key for e in EVENTS}
