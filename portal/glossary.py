@@ -388,8 +388,9 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, Term]]:
     # Longest first, so "bail conditions" wins over "bail" and "not guilty plea" over "plea".
     phrases = sorted(by_phrase, key=len, reverse=True)
     alternatives = "|".join(_phrase_pattern(p) for p in phrases)
-    # Whole words only; `&` and `;` are not word characters, so an entity never splits a word.
-    pattern = re.compile(rf"(?<![\w&#])(?:{alternatives})(?![\w])", re.IGNORECASE)
+    # Whole words only (a hyphen joins words: "pre-trial" is not "trial"); never start inside
+    # an entity such as &#39;.
+    pattern = re.compile(rf"(?<![\w&#-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
     return pattern, by_phrase
 
 

@@ -84,6 +84,8 @@ def test_the_longest_term_wins():
 
 def test_only_whole_words_are_linked():
     assert _links(link_terms("Trialling a bailiff's pleasantries")) == []
+    assert _links(link_terms("a pre-trial visit, a trial-run")) == []
+    assert [text for _, text in _links(link_terms("Pre-trial therapy"))] == ["Pre-trial therapy"]
 
 
 def test_apostrophes_straight_or_curly_match():
