@@ -4,14 +4,17 @@ Every request gets a fresh random id (never taken from the client): it is put in
 as ``X-Request-Id``, stamped on every log record and on audit rows, so a support question can be
 traced through the logs without any log line holding content.
 
-Werkzeug's access log line is the request line (method, path, query string) and never a body.
-Paths hold only UUIDs; a query string could hold ``next=`` or a search term, so the access log
-keeps the path and drops the query string.
+Werkzeug's access log line is the request line (method, path, query string), never a body.
+Case paths hold only UUIDs, which are kept; a query string (``next=``, a search) and a
+token-like path segment (the token of an invitation link) are removed from that line.
+SQLAlchemy's DEBUG logging of result rows (decrypted values) is always dropped; its statement
+parameters are hidden by the engine option ``hide_parameters``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 
 from flask import Flask, Response, g, has_request_context
@@ -34,21 +37,46 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class AccessLogQueryScrubber(logging.Filter):
-    """Drops the query string from werkzeug's access log request line."""
+class AccessLogScrubber(logging.Filter):
+    """Removes query strings and token-like path segments (an invitation link's token) from
+    werkzeug's access log line; ids (UUIDs) and ordinary words are kept."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
-            line = record.args[0]
-            if "?" in line:
-                method, _, rest = line.partition(" ")
-                target, _, protocol = rest.partition(" ")
-                path = target.split("?", 1)[0]
-                record.args = (f"{method} {path}?[removed] {protocol}".strip(), *record.args[1:])
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                scrub_request_line(a) if isinstance(a, str) else a for a in record.args
+            )
         return True
 
 
-_scrubber = AccessLogQueryScrubber()
+_QUERY = re.compile(r"\?[^\s\x1b\"]*")
+_SEGMENT = re.compile(r"/([A-Za-z0-9_-]{20,})(?=[/?\s\x1b\"]|$)")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _token_like(segment: str) -> bool:
+    """Random tokens mix in digits, capitals or underscores; readable slugs are lower-case."""
+    if _UUID.match(segment):
+        return False
+    return any(c.isdigit() or c.isupper() or c == "_" for c in segment)
+
+
+def scrub_request_line(line: str) -> str:
+    """'GET /invitation/AbC..?next=/x HTTP/1.1' -> 'GET /invitation/[token]?[removed] HTTP/1.1'."""
+    line = _QUERY.sub("?[removed]", line)
+    return _SEGMENT.sub(lambda m: "/[token]" if _token_like(m.group(1)) else m.group(0), line)
+
+
+class DropResultRows(logging.Filter):
+    """SQLAlchemy at DEBUG logs every result row *after* decryption (names, emails, phone
+    numbers in plain text): those records never pass, whatever the log level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+_rows = DropResultRows()
+_scrubber = AccessLogScrubber()
 _request_ids = RequestIdFilter()
 
 
@@ -56,6 +84,9 @@ def init_app(app: Flask) -> None:
     werkzeug_log = logging.getLogger("werkzeug")
     if _scrubber not in werkzeug_log.filters:
         werkzeug_log.addFilter(_scrubber)
+    engine_log = logging.getLogger("sqlalchemy.engine.Engine")
+    if _rows not in engine_log.filters:
+        engine_log.addFilter(_rows)
     for handler in logging.getLogger().handlers:
         if _request_ids not in handler.filters:
             handler.addFilter(_request_ids)
