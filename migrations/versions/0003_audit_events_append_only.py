@@ -5,7 +5,7 @@ UPDATE, DELETE and TRUNCATE of audit_events (SQLite has no such guard; the porta
 path that updates or deletes an audit row).
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-28 10:01:30.179524
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
