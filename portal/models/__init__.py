@@ -8,6 +8,7 @@ from portal.models.auth import (
     SessionEndReason,
     UserSession,
 )
+from portal.models.callback import CallbackReason, CallbackRequest, CallbackStatus
 from portal.models.case import Assignment, Case
 from portal.models.enums import CaseStatus, Role
 from portal.models.organisation import Organisation
@@ -17,6 +18,9 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "AuditOutcome",
+    "CallbackReason",
+    "CallbackRequest",
+    "CallbackStatus",
     "Case",
     "CaseStatus",
     "Invitation",
