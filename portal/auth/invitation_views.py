@@ -109,5 +109,5 @@ def set_passphrase() -> Response | str | tuple[str, int]:
     return render_template(
         "auth/set_passphrase.html",
         form=form,
-        is_reset=found.purpose is InvitationPurpose.RESET,
+        is_reset=found.purpose == InvitationPurpose.RESET,
     )

@@ -108,6 +108,7 @@ def issue(
         purpose=purpose,
         token_hash=_token_hash(token),
         code_hash=_code_hash(code) if code else None,
+        created_at=now,
         expires_at=now + VALID_FOR,
     )
     session.add(invitation)
