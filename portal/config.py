@@ -144,12 +144,32 @@ class Settings:
                 problems.append("SMS_PROVIDER and EMAIL_PROVIDER must not be 'console'")
             if problems:
                 raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
+        self._check_providers()
         try:
             keys = self.encryption_keys
         except ValueError as exc:
             raise ConfigError(f"ENCRYPTION_KEYS is not valid: {exc}") from None
         if not keys:
             raise ConfigError("ENCRYPTION_KEYS must hold at least one key.")
+
+    def _check_providers(self) -> None:
+        if self.SMS_PROVIDER not in ("console", "twilio"):
+            raise ConfigError(f"SMS_PROVIDER must be console or twilio, not {self.SMS_PROVIDER!r}.")
+        if self.EMAIL_PROVIDER not in ("console", "smtp"):
+            raise ConfigError(
+                f"EMAIL_PROVIDER must be console or smtp, not {self.EMAIL_PROVIDER!r}."
+            )
+        missing = []
+        if self.SMS_PROVIDER == "twilio":
+            missing += [
+                n for n in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not getattr(self, n)
+            ]
+            if not (self.TWILIO_MESSAGING_SERVICE_SID or self.TWILIO_FROM_NUMBER):
+                missing.append("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
+        if self.EMAIL_PROVIDER == "smtp":
+            missing += [n for n in ("SMTP_HOST", "MAIL_FROM") if not getattr(self, n)]
+        if missing:
+            raise ConfigError("The notification providers need: " + ", ".join(missing) + ".")
 
 
 def decode_key(text: str) -> bytes:

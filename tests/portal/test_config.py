@@ -76,6 +76,9 @@ def test_production_starts_with_real_settings(tmp_path):
             "LOOKUP_HASH_KEY": new_key(),
             "PUBLIC_BASE_URL": "https://waypoint.example.org",
             "SMS_PROVIDER": "twilio",
+            "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+            "TWILIO_AUTH_TOKEN": "token",
+            "TWILIO_MESSAGING_SERVICE_SID": "MG" + "0" * 32,
             "EMAIL_PROVIDER": "smtp",
         }
     )
@@ -118,3 +121,17 @@ def test_cookies_are_host_prefixed_and_secure_behind_https(make_app):
     assert "SameSite=Lax" in cookie
     assert "Expires" not in cookie
     assert "Max-Age" not in cookie
+
+
+def test_twilio_without_credentials_is_refused_naming_what_is_missing(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env(environ={"INSTANCE_PATH": str(tmp_path), "SMS_PROVIDER": "twilio"})
+    message = str(error.value)
+    assert "TWILIO_ACCOUNT_SID" in message
+    assert "TWILIO_AUTH_TOKEN" in message
+    assert "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER" in message
+
+
+def test_unknown_provider_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="EMAIL_PROVIDER"):
+        Settings.from_env(environ={"INSTANCE_PATH": str(tmp_path), "EMAIL_PROVIDER": "carrier"})

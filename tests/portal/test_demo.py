@@ -43,6 +43,9 @@ def test_seed_command_refuses_in_production(make_app):
         WAYPOINT_ENV="production",
         PUBLIC_BASE_URL="https://waypoint.example.org",
         SMS_PROVIDER="twilio",
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        TWILIO_AUTH_TOKEN="test-token",
+        TWILIO_FROM_NUMBER="+447700900000",
         EMAIL_PROVIDER="smtp",
         ENCRYPTION_KEYS=new_key(),
     )
