@@ -12,6 +12,14 @@ from portal.models.callback import CallbackReason, CallbackRequest, CallbackStat
 from portal.models.case import Assignment, Case
 from portal.models.enums import CaseStatus, Role
 from portal.models.organisation import Organisation
+from portal.models.update import (
+    Disclosure,
+    DisclosureChoice,
+    Update,
+    UpdateCadence,
+    UpdateStatus,
+    UpdateVersion,
+)
 from portal.models.user import User
 
 __all__ = [
@@ -23,12 +31,18 @@ __all__ = [
     "CallbackStatus",
     "Case",
     "CaseStatus",
+    "Disclosure",
+    "DisclosureChoice",
     "Invitation",
     "InvitationPurpose",
     "Organisation",
     "RecoveryCode",
     "Role",
     "SessionEndReason",
+    "Update",
+    "UpdateCadence",
+    "UpdateStatus",
+    "UpdateVersion",
     "User",
     "UserSession",
 ]
