@@ -20,6 +20,7 @@ from portal.caseworker.account_forms import (
     normalised,
 )
 from portal.extensions import db
+from portal.logs import current_request_id
 from portal.models import Case, Role, User
 from portal.policy import Action, Audience, case_route
 from portal.services import invitations
@@ -83,6 +84,7 @@ def new_case() -> BaseResponse | str:
                 email=form.normalised("email"),
                 phone=form.normalised("phone"),
                 isva_id=isva_id,
+                request_id=current_request_id(),
             )
         except AccountError as error:
             db.session.rollback()
@@ -107,7 +109,7 @@ def reissue_invitation(case: Case) -> BaseResponse | str:
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        issued = invitations.reissue_for_case(db.session(), me, case)
+        issued = invitations.reissue_for_case(db.session(), me, case, current_request_id())
         db.session.commit()
         return _shown_once(issued, case=case, heading=_l("New invitation created"))
     return render_template(
@@ -135,6 +137,7 @@ def invite_staff() -> BaseResponse | str:
                 name=form.name.data.strip(),
                 email=normalised(form.email) or "",
                 role=Role(form.role.data),
+                request_id=current_request_id(),
             )
         except AccountError as error:
             db.session.rollback()

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
 from portal.crypto import lookup_hash
-from portal.models import Role, SessionEndReason, User
+from portal.models import AuditOutcome, Role, SessionEndReason, User
 from portal.normalise import InvalidIdentifierError, normalise_email, normalise_phone
 from portal.passwords import hash_password, needs_rehash, verify_password
-from portal.services import passphrases, sessions
+from portal.services import audit, passphrases, sessions
 
 log = logging.getLogger(__name__)
 
@@ -129,13 +129,22 @@ def may_disable(actor: User, user: User) -> bool:
     return Role(actor.role) is Role.SUPERVISOR and Role(user.role) is Role.ISVA
 
 
-def disable_user(session: Session, actor: User, user: User) -> None:
-    """Disable an account and end all of its sessions at once."""
+def disable_user(session: Session, actor: User, user: User, request_id: str | None = None) -> None:
+    """Disable an account and end all of its sessions at once (audited)."""
     if not may_disable(actor, user):
         raise AccountError("not allowed")
     user.is_enabled = False
     user.disabled_at = utcnow()
     sessions.revoke_all(session, user.id, SessionEndReason.DISABLED)
+    audit.record(
+        session,
+        actor=actor,
+        action="staff.disable" if user.is_staff else "account.disable",
+        outcome=AuditOutcome.ALLOWED,
+        object_type="user",
+        object_id=user.id,
+        request_id=request_id,
+    )
     log.info("user %s disabled by %s", user.id, actor.id)
 
 

@@ -24,6 +24,7 @@ from portal.clock import utcnow
 from portal.crypto import lookup_hash
 from portal.models import (
     Assignment,
+    AuditOutcome,
     Case,
     Invitation,
     InvitationPurpose,
@@ -32,7 +33,7 @@ from portal.models import (
     User,
 )
 from portal.normalise import normalise_name
-from portal.services import sessions
+from portal.services import audit, sessions
 from portal.services.accounts import (
     AccountError,
     Identifier,
@@ -138,6 +139,7 @@ def open_case(
     email: str | None,
     phone: str | None,
     isva_id: uuid.UUID | None = None,
+    request_id: str | None = None,
 ) -> tuple[Case, Issued]:
     """Open a case with a new victim account, assigned to an ISVA, and invite the victim.
 
@@ -199,7 +201,33 @@ def open_case(
     )
     session.flush()
     log.info("case %s opened by %s for ISVA %s", case.id, actor.id, isva.id)
-    return case, issue(session, actor, victim, InvitationPurpose.VICTIM, case)
+    issued = issue(session, actor, victim, InvitationPurpose.VICTIM, case)
+    _audit(session, actor, "case.open", case, "case", case.id, request_id)
+    _audit(
+        session, actor, "case.invite_victim", case, "invitation", issued.invitation.id, request_id
+    )
+    return case, issued
+
+
+def _audit(
+    session: Session,
+    actor: User,
+    action: str,
+    case: Case | None,
+    object_type: str,
+    object_id: uuid.UUID,
+    request_id: str | None,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        outcome=AuditOutcome.ALLOWED,
+        case=case,
+        object_type=object_type,
+        object_id=object_id,
+        request_id=request_id,
+    )
 
 
 def may_reissue(actor: User, case: Case) -> bool:
@@ -214,18 +242,36 @@ def may_reissue(actor: User, case: Case) -> bool:
     )
 
 
-def reissue_for_case(session: Session, actor: User, case: Case) -> Issued:
+def reissue_for_case(
+    session: Session, actor: User, case: Case, request_id: str | None = None
+) -> Issued:
     """A fresh invitation for the case's victim: a first one again if they never accepted,
     otherwise a passphrase reset (accepting it ends every session they have)."""
     if not may_reissue(actor, case):
         raise AccountError("not allowed")
     victim = case.victim
     purpose = InvitationPurpose.VICTIM if victim.password_hash is None else InvitationPurpose.RESET
-    return issue(session, actor, victim, purpose, case)
+    issued = issue(session, actor, victim, purpose, case)
+    _audit(
+        session,
+        actor,
+        "case.reissue_invitation",
+        case,
+        "invitation",
+        issued.invitation.id,
+        request_id,
+    )
+    return issued
 
 
 def invite_staff(
-    session: Session, actor: User, *, name: str, email: str, role: Role
+    session: Session,
+    actor: User,
+    *,
+    name: str,
+    email: str,
+    role: Role,
+    request_id: str | None = None,
 ) -> tuple[User, Issued]:
     """A new staff account in the actor's organisation, and its invitation."""
     allowed = STAFF_ROLES_BY_INVITER.get(Role(actor.role), ())
@@ -245,7 +291,9 @@ def invite_staff(
     )
     session.add(user)
     session.flush()
-    return user, issue(session, actor, user, InvitationPurpose.STAFF)
+    issued = issue(session, actor, user, InvitationPurpose.STAFF)
+    _audit(session, actor, "staff.invite", None, "user", user.id, request_id)
+    return user, issued
 
 
 def find_by_token(session: Session, token: str) -> Invitation | None:

@@ -411,3 +411,22 @@ def test_accepting_twice_cannot_both_succeed(session, isva):
     invitations.accept(session, issued.invitation, GOOD)
     with pytest.raises(invitations.AccountError):
         invitations.accept(session, issued.invitation, GOOD + " again")
+
+
+def test_opening_a_case_and_reissuing_are_audited_in_the_same_transaction(
+    session, isva, login_as, client_request
+):
+    from portal.models import AuditEvent
+
+    login_as(isva)
+    _open_case(client_request)
+    request_id = client_request.response.headers["X-Request-Id"]
+    case = session.scalar(select(Case).where(Case.reference == "RIV-1"))
+    rows = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id)).all()
+    assert {(r.action, r.actor_id, r.request_id) for r in rows} == {
+        ("case.open", isva.id, request_id),
+        ("case.invite_victim", isva.id, request_id),
+    }
+    client_request.post("caseworker.reissue_invitation", {}, _expected_status=200, case_id=case.id)
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id))
+    assert "case.reissue_invitation" in set(actions)

@@ -314,3 +314,15 @@ def test_cookie_flags_over_https(make_app):
         assert flag in header
     assert "Domain" not in header
     assert "Expires" not in header
+
+
+def test_disabling_is_audited(session):
+    from portal.models import AuditEvent
+
+    org = make_org(session)
+    admin = make_user(session, org, Role.ADMIN)
+    victim = make_user(session, org, Role.VICTIM)
+    accounts.disable_user(session, admin, victim, request_id="req-1")
+    session.flush()
+    [row] = session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(victim.id))).all()
+    assert (row.action, row.actor_id, row.request_id) == ("account.disable", admin.id, "req-1")
