@@ -39,7 +39,8 @@ def invalid() -> tuple[str, int]:
 
 
 def _claim(invitation: Invitation) -> Response:
-    session.clear()
+    """Remember the invitation in this browser; any session it has ends only on acceptance
+    (when the new session replaces it), so opening a link by mistake signs no one out."""
     session[INVITATION_KEY] = {"id": str(invitation.id), "at": int(time.time())}
     return redirect(url_for("auth.set_passphrase"))
 

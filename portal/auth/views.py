@@ -38,10 +38,7 @@ def session_template_values() -> dict[str, object]:
     """The signed-in layout's extras: sign-out form and the idle-timeout warning's timing."""
     if not current_user.is_authenticated:
         return {"session_timeout_seconds": None}
-    return {
-        "session_timeout_seconds": loader.seconds_remaining(),
-        "sign_out_form": SignOutForm(),
-    }
+    return {"session_timeout_seconds": loader.seconds_remaining()}
 
 
 def home_for(user: User) -> str:

@@ -102,14 +102,19 @@ def identifiers_of(user: User) -> tuple[str, ...]:
     return tuple(value for value in (user.email, user.phone) if value)
 
 
-def set_passphrase(session: Session, user: User, passphrase: str) -> None:
+def set_passphrase(
+    session: Session,
+    user: User,
+    passphrase: str,
+    reason: SessionEndReason = SessionEndReason.PASSWORD_CHANGED,
+) -> None:
     """Store a new passphrase and end every session the user has (checked by the caller)."""
     problem = passphrases.problem(passphrase, identifiers=identifiers_of(user))
     if problem:
         raise AccountError(problem, field="password")
     user.password_hash = hash_password(passphrase)
     user.password_changed_at = utcnow()
-    sessions.revoke_all(session, user.id, SessionEndReason.PASSWORD_CHANGED)
+    sessions.revoke_all(session, user.id, reason)
 
 
 def change_passphrase(session: Session, user: User, current: str, new: str) -> None:

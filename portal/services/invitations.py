@@ -33,7 +33,7 @@ from portal.models import (
     User,
 )
 from portal.normalise import normalise_name
-from portal.services import audit, sessions
+from portal.services import audit
 from portal.services.accounts import (
     AccountError,
     Identifier,
@@ -343,7 +343,8 @@ def accept(session: Session, invitation: Invitation, passphrase: str) -> User:
     """
     now = utcnow()
     user = invitation.user
-    set_passphrase(session, user, passphrase)  # raises AccountError before anything changes
+    # Raises AccountError before anything changes; ends every session the user had.
+    set_passphrase(session, user, passphrase, SessionEndReason.RESET)
     claimed = session.execute(
         update(Invitation)
         .where(
@@ -357,6 +358,5 @@ def accept(session: Session, invitation: Invitation, passphrase: str) -> User:
     )
     if not getattr(claimed, "rowcount", 0):
         raise AccountError("invitation already used")
-    sessions.revoke_all(session, user.id, SessionEndReason.RESET)
     log.info("invitation %s accepted by user %s", invitation.id, user.id)
     return user

@@ -430,3 +430,10 @@ def test_opening_a_case_and_reissuing_are_audited_in_the_same_transaction(
     client_request.post("caseworker.reissue_invitation", {}, _expected_status=200, case_id=case.id)
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id))
     assert "case.reissue_invitation" in set(actions)
+
+
+def test_opening_a_link_by_mistake_signs_no_one_out(session, isva, login_as, client_request):
+    login_as(isva)
+    _page, path, _code = _open_case(client_request)
+    client_request.get(path, _expected_status=302)  # the ISVA checks the link in their browser
+    client_request.get("caseworker.home")  # still signed in as themselves
