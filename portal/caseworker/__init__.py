@@ -13,4 +13,5 @@ from portal.caseworker import (  # noqa: E402,F401
     audit,
     cases,
     home,
+    updates,
 )

@@ -7,7 +7,6 @@ for the ISVA, at the times the victim says are safe.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
@@ -39,16 +38,6 @@ def record_choice(session: Session, update: Update, victim: User, choice: Disclo
 def mark_read(update: Update) -> None:
     if update.read_at is None:
         update.read_at = utcnow()
-
-
-def choices_for(session: Session, update: Update) -> list[DisclosureChoice]:
-    return list(
-        session.scalars(
-            select(DisclosureChoice)
-            .where(DisclosureChoice.update_id == update.id)
-            .order_by(DisclosureChoice.at, DisclosureChoice.id)
-        )
-    )
 
 
 def ask_isva(

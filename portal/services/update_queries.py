@@ -9,11 +9,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from portal.journey import Stage, progress
-from portal.models import Case, CaseStatus, Update, UpdateCadence, UpdateStatus
+from portal.models import (
+    Case,
+    CaseStatus,
+    DisclosureChoice,
+    Update,
+    UpdateCadence,
+    UpdateStatus,
+    UpdateVersion,
+)
 from portal.models.update import DEFAULT_CADENCE_WEEKS
 from portal.services import deadlines
 
@@ -22,7 +30,7 @@ PER_PAGE = 10
 DATED_EVENTS = ("hearing_scheduled", "trial_date_set", "trial_date_changed")
 
 
-def _visible(case_id: uuid.UUID) -> object:
+def _visible(case_id: uuid.UUID) -> ColumnElement[bool]:
     """Updates the victim can see: published ones, and the trace of withdrawn published ones."""
     return and_(
         Update.case_id == case_id,
@@ -153,6 +161,22 @@ def all_for_case(session: Session, case: Case, limit: int = 200) -> Sequence[Upd
     ).all()
 
 
+def versions_of(session: Session, update: Update) -> Sequence[UpdateVersion]:
+    return session.scalars(
+        select(UpdateVersion)
+        .where(UpdateVersion.update_id == update.id)
+        .order_by(UpdateVersion.version.desc())
+    ).all()
+
+
+def choices_of(session: Session, update: Update) -> Sequence[DisclosureChoice]:
+    return session.scalars(
+        select(DisclosureChoice)
+        .where(DisclosureChoice.update_id == update.id)
+        .order_by(DisclosureChoice.at, DisclosureChoice.id)
+    ).all()
+
+
 @dataclass(frozen=True)
 class Clock:
     """One update against the agency's Victims' Code deadline."""
@@ -252,6 +276,7 @@ __all__ = [
     "Page",
     "cadence_weeks",
     "checkins_due",
+    "choices_of",
     "clock_for",
     "deadline_status_for_cases",
     "held_updates_for_cases",
@@ -260,5 +285,6 @@ __all__ = [
     "stage_progress",
     "timeline",
     "unread",
+    "versions_of",
     "visible_update",
 ]

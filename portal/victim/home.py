@@ -1,4 +1,4 @@
-"""The victim's home page: their open case(s)."""
+"""The victim's home page: the dashboard of their open case, or a choice of cases."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from portal.access import role_required
 from portal.extensions import db
-from portal.models import Case, Role
+from portal.models import Case, CaseStatus, Role
+from portal.policy import Action, can
 from portal.victim import bp
+from portal.victim.dashboard import render_dashboard
 
 
 @bp.get("/")
@@ -18,4 +20,7 @@ def home() -> str:
     cases = db.session.scalars(
         select(Case).where(Case.victim_id == current_user.id).order_by(Case.opened_at.desc())
     ).all()
+    open_cases = [c for c in cases if c.status == CaseStatus.OPEN]
+    if len(open_cases) == 1 and can(current_user, Action.VIEW_CASE_CONTENT, open_cases[0]):
+        return render_dashboard(open_cases[0])
     return render_template("victim/home.html", cases=cases)

@@ -1,0 +1,301 @@
+"""Writing case updates: pick an event, write the five sections from the starter text, preview
+at phone width, then publish, schedule, confirm support (ISVA first), edit or withdraw.
+
+Every view is case-scoped through ``case_route``; the loader audits staff reads and commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from portal.caseworker import bp
+from portal.caseworker.event_names import EVENT_NAMES
+from portal.caseworker.update_forms import (
+    CadenceForm,
+    PublishForm,
+    ScheduleForm,
+    SupportForm,
+    UpdateForm,
+    WithdrawForm,
+)
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.journey import CATEGORIES, EVENTS, SECTIONS, event
+from portal.models import Case, Update, UpdateStatus, User
+from portal.policy import Action, Audience, can, case_route
+from portal.services import update_queries, updates
+from portal.services.deadlines import LONDON
+from portal.victim.update_view import update_view
+
+SECTION_KEYS = [key for key, _ in SECTIONS]
+STATUS_LABELS: dict[str, Any] = {
+    UpdateStatus.DRAFT: _l("Draft"),
+    UpdateStatus.SCHEDULED: _l("Scheduled"),
+    UpdateStatus.HELD_ISVA_FIRST: _l("Held until support is in place"),
+    UpdateStatus.PUBLISHED: _l("Published"),
+    UpdateStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _update_or_404(case: Case, update_id: uuid.UUID) -> Update:
+    update = updates.update_for_case(db.session(), case, update_id)
+    if update is None:
+        abort(404)
+    return update
+
+
+def _show_url(case: Case, update: Update) -> str:
+    return url_for("caseworker.show_update", case_id=case.id, update_id=update.id)
+
+
+@bp.get("/cases/<uuid:case_id>/updates/new")
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
+def choose_event(case: Case) -> str:
+    groups = [(c, [e for e in EVENTS if e.category == c.key]) for c in CATEGORIES]
+    return render_template("caseworker/updates/choose.html", case=case, groups=groups)
+
+
+def _draft_from(form: UpdateForm, key: str) -> updates.Draft:
+    return updates.Draft(
+        event_key=key,
+        source_agency=form.source_agency.data or "",
+        event_date=form.event_date.data,
+        learned_at=form.learned_at(),
+        sections={k: getattr(form, k).data or "" for k in SECTION_KEYS},
+        reason=form.reason.data,
+        outcome=form.outcome.data or None,
+    )
+
+
+def _apply_errors(form: UpdateForm, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is None:
+            field = form.submit
+        field.errors = [*list(field.errors or []), message]
+
+
+@bp.route("/cases/<uuid:case_id>/updates/new/<event_key>", methods=["GET", "POST"])
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
+def compose(case: Case, event_key: str) -> str | BaseResponse:
+    if event_key not in updates.EVENT_KEYS:
+        abort(404)
+    ev = event(event_key)
+    form = UpdateForm()
+    form.configure(ev)
+    if not form.is_submitted():
+        for key in SECTION_KEYS:
+            getattr(form, key).data = str(getattr(ev.starter, key))
+        form.source_agency.data = ev.who_tells[0].value
+    if form.validate_on_submit():
+        try:
+            update = updates.save_draft(db.session(), case, _me(), _draft_from(form, event_key))
+        except updates.UpdateError as exc:
+            _apply_errors(form, exc.errors)
+        else:
+            flash(str(_l("Draft saved. Check the preview, then publish.")), "success")
+            return redirect(_show_url(case, update))
+    return render_template(
+        "caseworker/updates/compose.html", case=case, ev=ev, form=form, update=None
+    )
+
+
+@bp.route("/cases/<uuid:case_id>/updates/<uuid:update_id>/edit", methods=["GET", "POST"])
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
+def edit_update(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
+    update = _update_or_404(case, update_id)
+    if update.status == UpdateStatus.WITHDRAWN:
+        abort(404)
+    ev = update.event
+    form = UpdateForm()
+    form.configure(ev)
+    if not form.is_submitted():
+        for key, text in update.sections.items():
+            getattr(form, key).data = text
+        form.source_agency.data = update.source_agency
+        form.event_date.data = update.event_date
+        form.reason.data = update.reason
+        form.outcome.data = update.outcome
+        if update.learned_at is not None:
+            local = update.learned_at.astimezone(LONDON)
+            form.learned_on.data = local.date()
+            form.learned_time.data = local.strftime("%H:%M")
+    if form.validate_on_submit():
+        draft = _draft_from(form, update.event_key)
+        try:
+            if update.status == UpdateStatus.PUBLISHED:
+                updates.edit_published(db.session(), case, _me(), update, draft)
+                flash(str(_l("Update changed. The victim has been told it changed.")), "success")
+            else:
+                updates.save_draft(db.session(), case, _me(), draft, update)
+                flash(str(_l("Draft saved. Check the preview, then publish.")), "success")
+        except updates.UpdateError as exc:
+            _apply_errors(form, exc.errors)
+        else:
+            return redirect(_show_url(case, update))
+    return render_template(
+        "caseworker/updates/compose.html", case=case, ev=ev, form=form, update=update
+    )
+
+
+def _render_show(case: Case, update: Update, errors: dict[str, str] | None = None) -> str:
+    may_publish = can(_me(), Action.PUBLISH_UPDATE, case)
+    return render_template(
+        "caseworker/updates/show.html",
+        case=case,
+        update=update,
+        view=update_view(update),
+        statuses=STATUS_LABELS,
+        clock=update_queries.clock_for(update, utcnow()),
+        problems=errors if errors is not None else updates.validation_errors(update),
+        refused=errors is not None,
+        publish_form=PublishForm(),
+        may_publish=may_publish,
+        versions=update_queries.versions_of(db.session(), update),
+        choices=update_queries.choices_of(db.session(), update),
+    )
+
+
+@bp.get("/cases/<uuid:case_id>/updates/<uuid:update_id>")
+@case_route(Action.VIEW_CASE_CONTENT, Audience.STAFF)
+def show_update(case: Case, update_id: uuid.UUID) -> str:
+    return _render_show(case, _update_or_404(case, update_id))
+
+
+@bp.post("/cases/<uuid:case_id>/updates/<uuid:update_id>/publish")
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
+def publish_update(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
+    update = _update_or_404(case, update_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _render_show(case, update, {"submit": str(_l("Try publishing again"))})
+    try:
+        updates.publish(db.session(), case, _me(), update)
+    except updates.UpdateError as exc:
+        return _render_show(case, update, exc.errors)
+    if update.status == UpdateStatus.HELD_ISVA_FIRST:
+        flash(
+            str(
+                _l(
+                    "The update is held. The victim will not see it until you record that "
+                    "support is in place."
+                )
+            ),
+            "success",
+        )
+    else:
+        flash(
+            str(_l("Update published. The victim has been told there is something new.")), "success"
+        )
+    return redirect(_show_url(case, update))
+
+
+@bp.route("/cases/<uuid:case_id>/updates/<uuid:update_id>/schedule", methods=["GET", "POST"])
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
+def schedule_update(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
+    update = _update_or_404(case, update_id)
+    form = ScheduleForm()
+    if form.validate_on_submit():
+        try:
+            updates.schedule(
+                db.session(),
+                case,
+                _me(),
+                update,
+                form.when(),
+                override_quiet_hours=bool(form.override_quiet_hours.data),
+            )
+        except updates.UpdateError as exc:
+            form.at.errors = [*form.at.errors, *exc.errors.values()]
+        else:
+            flash(str(_l("Update scheduled.")), "success")
+            return redirect(_show_url(case, update))
+    return render_template("caseworker/updates/schedule.html", case=case, update=update, form=form)
+
+
+@bp.route("/cases/<uuid:case_id>/updates/<uuid:update_id>/confirm-support", methods=["GET", "POST"])
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
+def confirm_support(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
+    update = _update_or_404(case, update_id)
+    if update.status != UpdateStatus.HELD_ISVA_FIRST:
+        return redirect(_show_url(case, update))
+    form = SupportForm()
+    if form.validate_on_submit():
+        try:
+            updates.confirm_support(db.session(), case, _me(), update, form.note.data)
+        except updates.UpdateError as exc:
+            form.note.errors = [*form.note.errors, *exc.errors.values()]
+        else:
+            flash(str(_l("Support recorded. The update is now published.")), "success")
+            return redirect(_show_url(case, update))
+    return render_template("caseworker/updates/confirm.html", case=case, update=update, form=form)
+
+
+@bp.route("/cases/<uuid:case_id>/updates/<uuid:update_id>/withdraw", methods=["GET", "POST"])
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
+def withdraw_update(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
+    update = _update_or_404(case, update_id)
+    if update.status == UpdateStatus.WITHDRAWN:
+        return redirect(_show_url(case, update))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            updates.withdraw(db.session(), case, _me(), update, form.reason.data)
+        except updates.UpdateError as exc:
+            form.reason.errors = [*form.reason.errors, *exc.errors.values()]
+        else:
+            flash(str(_l("Update withdrawn.")), "success")
+            return redirect(url_for("caseworker.case_page", case_id=case.id))
+    return render_template("caseworker/updates/withdraw.html", case=case, update=update, form=form)
+
+
+@bp.route("/cases/<uuid:case_id>/updates/cadence", methods=["GET", "POST"])
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
+def update_cadence(case: Case) -> str | BaseResponse:
+    form = CadenceForm()
+    if not form.is_submitted():
+        form.weeks.data = update_queries.cadence_weeks(db.session(), case)
+    if form.validate_on_submit():
+        try:
+            updates.set_cadence(db.session(), case, _me(), int(form.weeks.data))
+        except updates.UpdateError as exc:
+            form.weeks.errors = [*form.weeks.errors, *exc.errors.values()]
+        else:
+            flash(str(_l("Check-in cadence saved.")), "success")
+            return redirect(url_for("caseworker.case_page", case_id=case.id))
+    return render_template("caseworker/updates/cadence.html", case=case, form=form)
+
+
+@bp.context_processor
+def _event_names() -> dict[str, Any]:
+    return {"event_names": EVENT_NAMES}
+
+
+@bp.app_template_global()
+def case_updates_panel(case: Case) -> dict[str, Any] | None:
+    """What the case page shows about updates, for staff who may read case content: tasks
+    (held updates, a due check-in, drafts), the Victims' Code clock and every update."""
+    user = _me()
+    if not can(user, Action.VIEW_CASE_CONTENT, case):
+        return None
+    session = db.session()
+    now = utcnow()
+    return {
+        "may_publish": can(user, Action.PUBLISH_UPDATE, case),
+        "held": update_queries.held_updates_for_cases(session, [case.id]),
+        "checkin": next(iter(update_queries.checkins_due(session, [case.id], now)), None),
+        "cadence_weeks": update_queries.cadence_weeks(session, case),
+        "clocks": update_queries.deadline_status_for_cases(session, [case.id], now),
+        "updates": update_queries.all_for_case(session, case),
+        "statuses": STATUS_LABELS,
+    }

@@ -1,0 +1,52 @@
+"""The victim's dashboard for one case: where the case is, the next known date, new updates,
+open rights windows, a way to message their ISVA, and crisis routes. It never names the
+offence (TRAUMA_INFORMED.md rule 14): everything on it comes from neutral titles and stages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from werkzeug.routing import BuildError
+
+from portal.extensions import db
+from portal.models import Case
+from portal.policy import Action, Audience, case_route
+from portal.services import update_queries
+from portal.victim import bp
+from portal.victim.update_view import update_view
+
+
+def link_if_built(endpoint: str, **values: Any) -> str | None:
+    """The URL of a page another part of the portal provides, or None if it does not exist
+    (so this page never fails because a neighbouring feature is missing)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+@bp.get("/cases/<uuid:case_id>/dashboard")
+@case_route(Action.VIEW_CASE_CONTENT, Audience.VICTIM)
+def dashboard(case: Case) -> str:
+    return render_dashboard(case)
+
+
+def render_dashboard(case: Case) -> str:
+    """The dashboard page; the caller has checked the victim may see this case's content."""
+    session = db.session()
+    next_date = update_queries.next_known_date(session, case)
+    return render_template(
+        "victim/dashboard.html",
+        case=case,
+        stages=update_queries.stage_progress(session, case),
+        next_date=next_date,
+        next_date_view=update_view(next_date) if next_date else None,
+        unread=update_queries.unread(session, case),
+        windows=update_queries.open_windows(session, case),
+        messages_url=link_if_built("victim.messages", case_id=case.id)
+        or f"/my-case/cases/{case.id}/messages",
+        preferences_url=link_if_built("victim.preferences"),
+    )

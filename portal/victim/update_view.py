@@ -1,0 +1,54 @@
+"""How one update reads to the victim: shared by the victim's pages and the caseworker's
+phone-width preview, so the preview is exactly what the victim will see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from markupsafe import Markup
+
+from portal.glossary import link_terms
+from portal.info.pages import InfoPage
+from portal.info.pages import page as info_page
+from portal.journey import SECTIONS, Agency
+from portal.models import Update, UpdateStatus
+from portal.services import deadlines
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    update: Update
+    title: object
+    agency: object
+    sections: list[tuple[object, Markup]]
+    reason: Markup | None
+    outcome: object | None
+    info_pages: list[InfoPage]
+    window: deadlines.OpenWindow | None
+    published_at: datetime | None
+    changed_at: datetime | None
+    withdrawn: bool
+
+    @property
+    def window_open(self) -> bool:
+        return self.window is not None and self.window.is_open()
+
+
+def update_view(update: Update, today: date | None = None) -> UpdateView:
+    ev = update.event
+    sections = update.sections
+    outcome = next((o.label for o in ev.outcomes if o.key == update.outcome), None)
+    return UpdateView(
+        update=update,
+        title=ev.title,
+        agency=Agency(update.source_agency).label,
+        sections=[(label, link_terms(sections[key])) for key, label in SECTIONS],
+        reason=link_terms(update.reason) if update.reason else None,
+        outcome=outcome,
+        info_pages=[p for slug in ev.info_pages if (p := info_page(slug)) is not None],
+        window=deadlines.window_for(update.event_key, update.event_date),
+        published_at=update.published_at,
+        changed_at=update.changed_at,
+        withdrawn=update.status == UpdateStatus.WITHDRAWN,
+    )
