@@ -8,9 +8,10 @@ import uuid
 
 import pyotp
 import pytest
+from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Role
+from portal.models import Case, Role
 from portal.services import invitations
 from tests.e2e.conftest import WIDTHS, assert_accessible
 from tests.support.factories import make_org, make_user
@@ -87,8 +88,24 @@ def test_victim_invitation_to_home_and_sign_out(live_server, new_page, width):
 
     page.goto(live_server.path("/account"))
     _check(page, width)
+    page.goto(live_server.path("/account/change-passphrase"))
+    _check(page, width)
+    page.get_by_role("button", name="Continue").click()
+    _check(page, width)  # the error summary
+
+    # Optional two-step verification: on, then off again.
     page.goto(live_server.path("/account/two-step"))
     _check(page, width)
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Continue").click()
+    assert len(page.locator("#recovery-codes li").all_inner_texts()) == 10
+    _check(page, width)
+    page.goto(live_server.path("/account/two-step/turn-off"))
+    _check(page, width)
+    page.get_by_label("Your passphrase").fill(PASSPHRASE)
+    page.get_by_role("button", name="Turn off two-step verification").click()
+    page.wait_for_url(live_server.path("/account"))
 
     page.get_by_role("button", name="Sign out").first.click()
     page.wait_for_url(live_server.path("/signed-out"))
@@ -161,11 +178,19 @@ def test_staff_invitation_totp_enrolment_and_caseworker_pages(live_server, new_p
     _check(page, width)
     page.get_by_role("button", name="Open case and create invitation").click()
     _check(page, width)  # the error summary
-    page.get_by_label("Case reference").fill(f"E2E-{uuid.uuid4().hex[:6]}")
+    reference = f"E2E-{uuid.uuid4().hex[:6]}"
+    page.get_by_label("Case reference").fill(reference)
     page.get_by_label("Email address").fill(f"mo-{uuid.uuid4().hex[:6]}@example.org")
     page.get_by_label("ISVA for this case").select_option(label="Sam Isva")
     page.get_by_role("button", name="Open case and create invitation").click()
     assert page.locator("h1").inner_text() == "Case opened"
+    _check(page, width)
+    with live_server.app.app_context():
+        case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
+    page.goto(live_server.path(f"/caseworker/cases/{case_id}/invitation"))
+    _check(page, width)
+    page.get_by_role("button", name="Create a new invitation").click()
+    assert page.locator("h1").inner_text() == "New invitation created"
     _check(page, width)
 
     page.goto(live_server.path("/caseworker/staff/invite"))
