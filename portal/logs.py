@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from typing import Any
 
 from flask import Flask, Response, g, has_request_context
 
@@ -29,12 +30,23 @@ def current_request_id() -> str | None:
     return g.get("request_id")
 
 
-class RequestIdFilter(logging.Filter):
-    """Adds ``record.request_id`` ("-" outside a request) so formatters can show it."""
+def _install_record_factory() -> None:
+    """Stamp ``record.request_id`` ("-" outside a request) on every log record, whichever
+    handler ends up writing it."""
+    base = logging.getLogRecordFactory()
+    if getattr(base, "_waypoint", False):
+        return
 
-    def filter(self, record: logging.LogRecord) -> bool:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = base(*args, **kwargs)
         record.request_id = current_request_id() or "-"
-        return True
+        return record
+
+    factory._waypoint = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+LOG_FORMAT = "%(levelname)s:%(name)s:[%(request_id)s] %(message)s"
 
 
 class AccessLogScrubber(logging.Filter):
@@ -77,7 +89,6 @@ class DropResultRows(logging.Filter):
 
 _rows = DropResultRows()
 _scrubber = AccessLogScrubber()
-_request_ids = RequestIdFilter()
 
 
 def init_app(app: Flask) -> None:
@@ -87,9 +98,11 @@ def init_app(app: Flask) -> None:
     engine_log = logging.getLogger("sqlalchemy.engine.Engine")
     if _rows not in engine_log.filters:
         engine_log.addFilter(_rows)
+    _install_record_factory()
     for handler in logging.getLogger().handlers:
-        if _request_ids not in handler.filters:
-            handler.addFilter(_request_ids)
+        # logging.basicConfig's plain format gains the request id.
+        if handler.formatter is not None and handler.formatter._fmt == logging.BASIC_FORMAT:
+            handler.setFormatter(logging.Formatter(LOG_FORMAT))
 
     @app.before_request
     def assign_request_id() -> None:

@@ -42,7 +42,16 @@ def audit_trail() -> str:
             )
         )
     }
-    # Watching the watchers: looking at the trail is itself on the trail.
+    page_html = render_template(
+        "caseworker/audit.html",
+        page=page,
+        events=events,
+        people=audit.actors(db.session(), events),
+        references=references,
+        **audit.labels(),
+    )
+    # Watching the watchers: looking at the trail is itself on the trail. (Committed after
+    # rendering: a commit expires the rows, and reloading each would cost a query per row.)
     audit.record(
         db.session(),
         actor=user,
@@ -53,11 +62,4 @@ def audit_trail() -> str:
         request_id=current_request_id(),
     )
     db.session.commit()
-    return render_template(
-        "caseworker/audit.html",
-        page=page,
-        events=events,
-        people=audit.actors(db.session(), events),
-        references=references,
-        **audit.labels(),
-    )
+    return page_html

@@ -43,7 +43,12 @@ class AssignForm(FlaskForm):
 def case_page(case: Case) -> str:
     user = current_user._get_current_object()
     trail = audit.case_trail(db.session(), case) if can(user, Action.VIEW_AUDIT, case) else None
-    people = audit.actors(db.session(), trail or [])
+    # Everyone the page names (ISVAs of the history, people in the trail) in one query.
+    people = audit.users_by_id(
+        db.session(),
+        {a.isva_id for a in case.assignments}
+        | {e.actor_id for e in trail or [] if e.actor_id is not None},
+    )
     return render_template(
         "caseworker/case.html",
         case=case,

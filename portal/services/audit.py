@@ -132,7 +132,11 @@ def case_trail(session: Session, case: Case, limit: int = 100) -> Sequence[Audit
 
 def actors(session: Session, events: Sequence[AuditEvent]) -> dict[uuid.UUID, User]:
     """The users named in some events, fetched in one query."""
-    ids = {e.actor_id for e in events if e.actor_id is not None}
+    return users_by_id(session, {e.actor_id for e in events if e.actor_id is not None})
+
+
+def users_by_id(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
+    """Users by id in one query (pages list many people; one query each would not scale)."""
     if not ids:
         return {}
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}

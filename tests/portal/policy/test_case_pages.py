@@ -125,11 +125,25 @@ def test_a_refusal_looks_exactly_like_a_missing_case(world, session, client_requ
     assert missing_rows[0].object_type == "case"
 
 
-def test_victim_cannot_post_to_another_victims_case_or_assign(
-    world, session, client_request, login_as
+@pytest.mark.parametrize(
+    "who",
+    [
+        "other_victim",
+        "victim",
+        "unassigned_isva",
+        "previous_isva",
+        "isva",
+        "admin",
+        "other_org_supervisor",
+    ],
+)
+def test_only_a_supervisor_of_the_service_can_reassign(
+    world, session, client_request, login_as, who
 ):
-    login_as(world.other_victim)
-    token = client_request.csrf_token("/sign-in")
+    """A valid form with a valid CSRF token still gets 404 from anyone else, changes nothing,
+    and the refusal is on the trail."""
+    login_as(getattr(world, who))
+    token = client_request.csrf_token("/sign-in")  # the token is per session, not per form
     response = client_request.client.post(
         client_request.url("caseworker.assign", case_id=world.case.id),
         data={"csrf_token": token, "isva": str(world.unassigned_isva.id)},
@@ -137,6 +151,9 @@ def test_victim_cannot_post_to_another_victims_case_or_assign(
     assert response.status_code == 404
     session.expire_all()
     assert world.case.active_assignment().isva_id == world.isva.id
+    [refusal] = audit_rows(session, actor_id=getattr(world, who).id)
+    assert refusal.action == "case.assign"
+    assert refusal.outcome == AuditOutcome.DENIED
 
 
 def test_signed_out_visitor_is_sent_to_sign_in_from_every_case_page(app, world, client_request):

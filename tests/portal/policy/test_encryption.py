@@ -171,3 +171,31 @@ def test_a_raw_dump_holds_no_readable_personal_data(app, session, client_request
     # And the data really is there, readable through the application.
     session.expire_all()
     assert session.get(User, person.id).display_name == name
+
+
+def test_rotate_never_overwrites_a_value_changed_while_it_ran(session, restore_ring, monkeypatch):
+    """Rotation writes a value back only if it still holds the ciphertext that was read, so an
+    edit made meanwhile (here: during decryption) is kept, and counted for a second run."""
+    from portal.cli_keys import rotate_column
+
+    person = make_user(session, make_org(session), Role.VICTIM, name="Before")
+    crypto.configure([decode_key(new_key()), *restore_ring.keys], restore_ring.lookup_key)
+    key_ring = crypto.ring()
+    original = key_ring.decrypt
+
+    edited: list[bool] = []
+
+    def decrypt_while_someone_edits(token: bytes, context: str = "") -> str:
+        plaintext = original(token, context)
+        if not edited:
+            edited.append(True)
+            session.execute(
+                update(users).where(users.c.id == person.id).values(display_name="After")
+            )
+        return plaintext
+
+    monkeypatch.setattr(key_ring, "decrypt", decrypt_while_someone_edits)
+    report = rotate_column(session, users, users.c.display_name)
+    assert report.skipped == 1
+    session.expire_all()
+    assert session.get(User, person.id).display_name == "After"

@@ -140,3 +140,18 @@ def test_access_log_keeps_paths_but_drops_query_strings_and_tokens(make_app, eve
     text = "\n".join(access).lower()
     assert token.lower() not in text
     assert "lognarker" not in text
+
+
+def test_log_lines_carry_the_request_id(app, caplog):
+    caplog.set_level(logging.INFO, logger="portal")
+    with app.test_request_context("/healthz"):
+        app.preprocess_request()
+        from flask import g
+
+        logging.getLogger("portal.test").info("something happened to case %s", "an-id")
+        request_id = g.request_id
+    logging.getLogger("portal.test").info("outside a request")
+    inside, outside = caplog.records[-2:]
+    assert inside.request_id == request_id
+    assert len(request_id) == 32
+    assert outside.request_id == "-"
