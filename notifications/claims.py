@@ -27,6 +27,7 @@ from notifications.models import (
     ContactPoint,
     DeliveryAttempt,
     Notification,
+    NotificationPreference,
     Status,
 )
 from notifications.providers.base import OutgoingMessage, Provider
@@ -116,9 +117,10 @@ def claim(
         for u in session.scalars(select(User).where(User.id.in_({r.recipient_id for r in rows})))
     }
     prefs = {
-        uid: policy.preferences(session, uid)
-        for uid in {r.recipient_id for r in rows}
-        if not users[uid].is_staff
+        p.user_id: p
+        for p in session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id.in_(list(users)))
+        )
     }
 
     groups: dict[uuid.UUID, dict[str, list[Notification]]] = defaultdict(lambda: defaultdict(list))

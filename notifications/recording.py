@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,10 +78,15 @@ def record(session: Session, outcomes: list[Outcome], now: datetime, config: Wor
             select(DeliveryAttempt).where(DeliveryAttempt.id.in_([o.attempt_id for o in outcomes]))
         )
     }
+    followers: dict[uuid.UUID, list[Notification]] = {lead_id: [] for lead_id in leads}
+    for row in session.scalars(
+        select(Notification).where(Notification.coalesced_into_id.in_(list(leads)))
+    ):
+        followers[row.coalesced_into_id].append(row)  # type: ignore[index]
     for outcome in outcomes:
         lead = leads[outcome.notification_id]
         attempt = attempts[outcome.attempt_id]
-        apply(session, lead, attempt, outcome, now, config)
+        apply(session, lead, attempt, outcome, now, config, followers[lead.id])
 
 
 def apply(
@@ -91,7 +96,10 @@ def apply(
     outcome: Outcome,
     now: datetime,
     config: WorkerConfig,
+    followers: list[Notification] | None = None,
 ) -> None:
+    if followers is None:
+        followers = _followers(session, lead.id)
     current = outcome.kind
     attempt.finished_at = now
     attempt.error_code = outcome.code or attempt.error_code
@@ -101,9 +109,11 @@ def apply(
             attempt.mark(Status.SENT, now)
         if lead.status == Status.SENDING:
             set_with_followers(
-                session, lead, now, status=Status.SENT, sent_at=now, lease_until=None
+                session, lead, now, followers, status=Status.SENT, sent_at=now, lease_until=None
             )
-        set_with_followers(session, lead, now, provider_id=attempt.provider_id, secret=None)
+        set_with_followers(
+            session, lead, now, followers, provider_id=attempt.provider_id, secret=None
+        )
         return
     if current == IN_DOUBT:
         attempt.mark(IN_DOUBT, now)
@@ -120,6 +130,7 @@ def apply(
             session,
             lead,
             now,
+            followers,
             status=Status.FAILED_RETRYABLE,
             not_before=now,
             lease_until=None,
@@ -132,6 +143,7 @@ def apply(
             session,
             lead,
             now,
+            followers,
             status=Status.FAILED_RETRYABLE,
             not_before=now + timedelta(seconds=backoff(lead.attempts, config)),
             last_error_code=outcome.code,
@@ -141,7 +153,7 @@ def apply(
         return
     attempt.mark(Status.FAILED_PERMANENT, now)
     code = outcome.code if current != RETRY else f"max_attempts:{outcome.code}"
-    fail_permanently(session, lead, now, code, opted_out=current == OPTED_OUT)
+    fail_permanently(session, lead, now, code, opted_out=current == OPTED_OUT, followers=followers)
 
 
 def fail_permanently(
@@ -152,13 +164,17 @@ def fail_permanently(
     *,
     opted_out: bool = False,
     fallback: bool = True,
+    followers: list[Notification] | None = None,
 ) -> None:
     """Final failure: visible to the ISVA as a task (tasks.py); the person's other consented
     channel is tried for every source event this send carried."""
+    if followers is None:
+        followers = _followers(session, lead.id)
     set_with_followers(
         session,
         lead,
         now,
+        followers,
         status=Status.FAILED_PERMANENT,
         last_error_code=code,
         lease_until=None,
@@ -168,7 +184,7 @@ def fail_permanently(
     if opted_out and point is not None:
         record_opt_out(session, point, source=ConsentSource.PROVIDER)
     if fallback:
-        rows = [lead, *_followers(session, lead.id)]
+        rows = [lead, *followers]
         for row in rows:
             add_fallback(session, row, now)
 
@@ -218,21 +234,25 @@ def _followers(session: Session, lead_id: uuid.UUID) -> list[Notification]:
 
 
 def set_with_followers(
-    session: Session, lead: Notification, now: datetime, **values: object
+    session: Session,
+    lead: Notification,
+    now: datetime,
+    followers: list[Notification] | None = None,
+    **values: object,
 ) -> None:
     """Set values on the lead and mirror them onto every row coalesced into it."""
     for name, value in values.items():
         setattr(lead, name, value)
     lead.updated_at = now
-    mirrored = {
-        k: v
-        for k, v in values.items()
-        if k in ("status", "sent_at", "provider_id", "not_before", "last_error_code", "secret")
-    }
-    if mirrored:
-        session.execute(
-            update(Notification)
-            .where(Notification.coalesced_into_id == lead.id)
-            .values(**mirrored, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    mirrored = {k: v for k, v in values.items() if k in MIRRORED}
+    if not mirrored:
+        return
+    if followers is None:
+        followers = _followers(session, lead.id)
+    for row in followers:
+        for name, value in mirrored.items():
+            setattr(row, name, value)
+        row.updated_at = now
+
+
+MIRRORED = ("status", "sent_at", "provider_id", "not_before", "last_error_code", "secret")

@@ -146,6 +146,7 @@ def _apply_status(
                 session,
                 lead,
                 now,
+                None,
                 status=Status.FAILED_RETRYABLE,
                 not_before=now + timedelta(seconds=backoff(lead.attempts, config)),
                 last_error_code=code_text or status,

@@ -149,7 +149,8 @@ class Worker:
             outcome = Outcome(job.notification_id, job.attempt_id, IN_DOUBT, code="unexpected")
         if self.config.WAYPOINT_FAULT == "after_provider":
             os._exit(FAULT_EXIT)
-        log.info(
+        log.log(
+            logging.DEBUG if outcome.kind == SENT else logging.INFO,
             "notification %s attempt %s: %s %s",
             job.notification_id,
             job.attempt_id,

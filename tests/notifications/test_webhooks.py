@@ -148,7 +148,7 @@ def test_stop_words_opt_out_before_the_next_send(notify_app, app_session, twilio
 
 
 def test_start_opts_back_in_and_help_gets_a_neutral_reply(notify_app, app_session):
-    victim, sms, _ = make_victim(app_session)
+    _, sms, _ = make_victim(app_session)
     app_session.commit()
     client = notify_app.test_client()
     _inbound(client, sms.address, "STOP")
@@ -163,7 +163,7 @@ def test_start_opts_back_in_and_help_gets_a_neutral_reply(notify_app, app_sessio
 
 
 def test_other_inbound_text_is_not_stored_and_gets_a_pointer_to_the_portal(notify_app, app_session):
-    victim, sms, _ = make_victim(app_session)
+    _, sms, _ = make_victim(app_session)
     app_session.commit()
     before = app_session.scalar(select(func.count()).select_from(Consent))
     reply = _inbound(notify_app.test_client(), sms.address, "please call me tomorrow")
@@ -174,7 +174,7 @@ def test_other_inbound_text_is_not_stored_and_gets_a_pointer_to_the_portal(notif
 
 
 def test_unsigned_inbound_stop_is_refused(notify_app, app_session):
-    victim, sms, _ = make_victim(app_session)
+    _, sms, _ = make_victim(app_session)
     app_session.commit()
     assert (
         _inbound(notify_app.test_client(), sms.address, "STOP", signature=False).status_code == 403
