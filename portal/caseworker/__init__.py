@@ -13,5 +13,6 @@ from portal.caseworker import (  # noqa: E402,F401
     audit,
     cases,
     home,
+    staff,
     updates,
 )

@@ -139,3 +139,7 @@ class StaffInviteForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Create a new invitation"), widget=GovSubmitInput())
+
+
+class DisableForm(FlaskForm):
+    submit = SubmitField(_l("Disable this account"), widget=GovSubmitInput())

@@ -126,12 +126,16 @@ def change_passphrase(session: Session, user: User, current: str, new: str) -> N
 
 
 def may_disable(actor: User, user: User) -> bool:
-    """Admins disable staff and victims of their organisation; supervisors, their ISVAs."""
-    if actor.id == user.id or actor.organisation_id != user.organisation_id:
+    """Staff accounts follow the access policy (admins: any staff of their organisation;
+    supervisors: its ISVAs); a victim's account only an admin of their organisation. Never
+    one's own account (an organisation must not lock out its last admin by accident)."""
+    from portal.policy import Action, can  # the policy imports services: import late
+
+    if actor.id == user.id or not actor.is_enabled:
         return False
-    if Role(actor.role) is Role.ADMIN:
-        return True
-    return Role(actor.role) is Role.SUPERVISOR and Role(user.role) is Role.ISVA
+    if Role(user.role).is_staff:
+        return can(actor, Action.MANAGE_STAFF, user)
+    return Role(actor.role) is Role.ADMIN and actor.organisation_id == user.organisation_id
 
 
 def disable_user(session: Session, actor: User, user: User, request_id: str | None = None) -> None:

@@ -326,3 +326,43 @@ def test_disabling_is_audited(session):
     session.flush()
     [row] = session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(victim.id))).all()
     assert (row.action, row.actor_id, row.request_id) == ("account.disable", admin.id, "req-1")
+
+
+def test_admin_disables_a_member_of_staff_from_the_staff_page(
+    session, login_as, client_request, second_browser
+):
+    org = make_org(session)
+    admin = make_user(session, org, Role.ADMIN, name="Jordan")
+    isva = make_user(session, org, Role.ISVA, name="Sam")
+    token, _ = accounts.sessions.start(session, isva, accounts.sessions.SessionLimits())
+    session.flush()
+    _plant(second_browser, token)
+    second_browser.request.get("caseworker.home")
+    login_as(admin)
+    page = client_request.get("caseworker.staff_list")
+    names = [row.select("td")[0].text.strip() for row in page.select("tbody tr")]
+    assert set(names) == {"Jordan", "Sam"}
+    links = [a["href"] for a in page.select("a") if a.text.startswith("Disable")]
+    assert links == [f"/caseworker/staff/{isva.id}/disable"]  # not their own account
+    client_request.get("caseworker.disable_staff", user_id=admin.id, _expected_status=404)
+    client_request.get("caseworker.disable_staff", user_id=isva.id)
+    client_request.post("caseworker.disable_staff", {}, user_id=isva.id)
+    page = client_request.get("caseworker.staff_list")
+    assert "Disabled" in page.text
+    second_browser.request.get("caseworker.home", _expected_status=302)
+    assert second_browser.location == "/signed-out"
+    client_request.get("caseworker.disable_staff", user_id=isva.id, _expected_status=404)
+
+
+def test_supervisors_disable_only_isvas_and_never_in_another_organisation(
+    session, login_as, client_request
+):
+    org = make_org(session)
+    supervisor = make_user(session, org, Role.SUPERVISOR)
+    admin = make_user(session, org, Role.ADMIN)
+    other_isva = make_user(session, make_org(session), Role.ISVA)
+    login_as(supervisor)
+    client_request.get("caseworker.disable_staff", user_id=admin.id, _expected_status=404)
+    client_request.get("caseworker.disable_staff", user_id=other_isva.id, _expected_status=404)
+    login_as(make_user(session, org, Role.ISVA))
+    client_request.get("caseworker.staff_list", _expected_status=404)
