@@ -195,6 +195,11 @@ def test_staff_invitation_totp_enrolment_and_caseworker_pages(live_server, new_p
 
     page.goto(live_server.path("/caseworker/staff/invite"))
     _check(page, width)
+    page.goto(live_server.path("/caseworker/staff"))
+    _check(page, width)
+    page.get_by_role("link", name="Disable Sam Isva").click()
+    assert page.locator("h1").inner_text() == "Disable the account of Sam Isva"
+    _check(page, width)
 
     page.get_by_role("button", name="Sign out").first.click()
     page.wait_for_url(live_server.path("/signed-out"))
