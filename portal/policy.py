@@ -30,7 +30,7 @@ from portal.clock import utcnow
 from portal.extensions import db, login_manager
 from portal.logs import current_request_id
 from portal.models import AuditOutcome, Case, Organisation, Role, User
-from portal.services import audit
+from portal.services import audit, availability
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +56,9 @@ class Relation(enum.StrEnum):
     ASSIGNED_ISVA = "assigned_isva"  # the ISVA assigned to it right now
     ORG_SUPERVISOR = "org_supervisor"
     ORG_ADMIN = "org_admin"
+    # Issue 6: an ISVA covering for the case's assigned ISVA while that ISVA is out of office
+    # (portal/services/availability.py). Lasts exactly as long as the absence.
+    COVER = "cover"
 
 
 A = Action
@@ -96,6 +99,9 @@ CASE_RULES: Mapping[Relation, frozenset[Action]] = MappingProxyType(
         ),
         # Least privilege: admins run accounts and settings and never read case data.
         Relation.ORG_ADMIN: frozenset(),
+        # Cover answers the conversation while the assigned ISVA is away; updates and contact
+        # details stay with the assigned ISVA (or a reassignment, if the absence is long).
+        Relation.COVER: frozenset({A.VIEW_CASE, A.VIEW_MESSAGES, A.SEND_MESSAGE}),
     }
 )
 
@@ -135,7 +141,10 @@ def relation_to_case(user: User, case: Case, at: datetime | None = None) -> Rela
     if role is Role.ISVA:
         when = at or utcnow()
         active = any(a.isva_id == user.id and a.is_active(when) for a in case.assignments)
-        return Relation.ASSIGNED_ISVA if active else None
+        if active:
+            return Relation.ASSIGNED_ISVA
+        # Issue 6: covering for the assigned ISVA while they are away (one query, ISVAs only).
+        return Relation.COVER if availability.is_covering(user, case, when) else None
     if role is Role.SUPERVISOR:
         return Relation.ORG_SUPERVISOR
     if role is Role.ADMIN:

@@ -13,6 +13,8 @@ from portal.caseworker import (  # noqa: E402,F401
     audit,
     cases,
     home,
+    messages,
+    messaging_settings,
     staff,
     updates,
 )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from portal.clock import utcnow
 from portal.models import Assignment, AuditOutcome, Case, Role, User
 from portal.policy import Action, can
-from portal.services import audit
+from portal.services import audit, messaging
 
 
 class AssignmentError(Exception):
@@ -88,4 +88,7 @@ def assign(
         object_id=assignment.id,
         request_id=request_id,
     )
+    # Issue 6: the conversation keeps its whole history; the victim sees "Your ISVA is now ..."
+    # and is told (content-free) there is something new.
+    messaging.record_handover(session, case, isva)
     return assignment
