@@ -21,9 +21,9 @@ from portal.auth.throttle import TOTP_PER_ACCOUNT, failed, mark_failed
 from portal.auth.two_step import qr_response
 from portal.auth.views import EVERYONE, bp
 from portal.extensions import db, limiter
-from portal.models import Role, User
+from portal.models import Role, SessionEndReason, User
 from portal.passwords import verify_password
-from portal.services import accounts, totp
+from portal.services import accounts, sessions, totp
 
 
 def _me() -> User:
@@ -39,11 +39,34 @@ def _user_key() -> str:
 @role_required(*EVERYONE)
 def account() -> str:
     user = _me()
+    here = loader.current().record
+    others = [
+        s
+        for s in sessions.live_sessions(db.session(), user.id, loader.limits())
+        if here is None or s.id != here.id
+    ]
     return render_template(
         "auth/account.html",
         user=user,
         codes_left=totp.recovery_codes_left(db.session(), user) if user.has_totp else 0,
+        other_sessions=len(others),
+        form=ContinueForm(),
     )
+
+
+@bp.post("/account/sign-out-other-devices")
+@role_required(*EVERYONE)
+def sign_out_elsewhere() -> BaseResponse:
+    """End every other session, e.g. on a phone someone else now has."""
+    ContinueForm()
+    here = loader.current().record
+    if here is not None:
+        sessions.revoke_others(
+            db.session(), here.user_id, here, SessionEndReason.ENDED_FROM_ANOTHER_DEVICE
+        )
+        db.session.commit()
+    flash(_("You have been signed out everywhere else."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/change-passphrase", methods=["GET", "POST"])

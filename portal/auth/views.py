@@ -6,6 +6,9 @@ two-step verification, and the signed-in person's own account pages.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import click
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -119,6 +122,15 @@ def keep_alive() -> Response:
         db.session.commit()
     response = jsonify({"secondsRemaining": loader.seconds_remaining() or 0})
     return response
+
+
+@bp.cli.command("prune-sessions")
+@click.option("--days", default=90, show_default=True, help="Keep ended sessions this long.")
+def prune_sessions(days: int) -> None:
+    """Delete records of sessions that ended more than DAYS days ago."""
+    count = sessions.prune(db.session(), timedelta(days=days))
+    db.session.commit()
+    click.echo(f"Deleted {count} ended session record(s).")
 
 
 from portal.auth import account, invitation_views, two_step  # noqa: E402,F401

@@ -26,6 +26,7 @@ class SessionEndReason(enum.StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a reason, not a password)
     DISABLED = "disabled"
     RESET = "reset"
+    ENDED_FROM_ANOTHER_DEVICE = "ended_by_user"
 
 
 class UserSession(Base):

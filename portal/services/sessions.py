@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
@@ -148,3 +148,34 @@ def live_sessions(session: Session, user_id: uuid.UUID, limits: SessionLimits) -
         select(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
     ).all()
     return [row for row in rows if is_live(row, limits, now)]
+
+
+def revoke_others(
+    session: Session, user_id: uuid.UUID, keep: UserSession, reason: SessionEndReason
+) -> int:
+    """End every live session of a user except ``keep`` (this browser)."""
+    result = session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.id != keep.id,
+        )
+        .values(revoked_at=utcnow(), revoked_reason=reason.value)
+        .execution_options(synchronize_session="fetch")
+    )
+    count = int(getattr(result, "rowcount", 0) or 0)
+    log.info("ended %d other session(s) of user %s", count, user_id)
+    return count
+
+
+def prune(session: Session, older_than: timedelta) -> int:
+    """Delete session records that ended more than ``older_than`` ago (kept until then so an
+    investigation can see when an account was used)."""
+    cutoff = utcnow() - older_than
+    result = session.execute(
+        delete(UserSession).where(
+            or_(UserSession.expires_at < cutoff, UserSession.revoked_at < cutoff)
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

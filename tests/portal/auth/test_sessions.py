@@ -366,3 +366,41 @@ def test_supervisors_disable_only_isvas_and_never_in_another_organisation(
     client_request.get("caseworker.disable_staff", user_id=other_isva.id, _expected_status=404)
     login_as(make_user(session, org, Role.ISVA))
     client_request.get("caseworker.staff_list", _expected_status=404)
+
+
+def test_sign_out_everywhere_else_keeps_only_this_browser(session, browser, second_browser):
+    victim = _victim(session)
+    browser.sign_in(victim.email)
+    page = browser.request.get("auth.account")
+    assert "You are only signed in here" in page.text
+    second_browser.sign_in(victim.email)
+    page = browser.request.get("auth.account")
+    assert "signed in on 1 other device or browser" in page.text
+    browser.request.post("auth.sign_out_elsewhere", _form_url="/account")
+    assert "signed out everywhere else" in browser.request.get("auth.account").text
+    second_browser.request.get("victim.home", _expected_status=302)
+    assert second_browser.location == "/signed-out"
+    browser.request.get("victim.home")
+
+
+def test_prune_deletes_only_long_ended_session_records(session, app):
+    from portal.services import sessions as service
+
+    victim = _victim(session)
+    limits = service.SessionLimits()
+    with time_machine.travel(START, tick=False) as clock:
+        service.start(session, victim, limits)
+        session.flush()
+        clock.shift(timedelta(days=100))
+        _token, recent = service.start(session, victim, limits)
+        session.flush()
+        assert service.prune(session, timedelta(days=90)) == 1
+        remaining = session.scalars(select(UserSession.id)).all()
+    assert remaining == [recent.id]
+
+
+def test_prune_command_runs(make_app):
+    runner = make_app().test_cli_runner()
+    result = runner.invoke(args=["auth", "prune-sessions", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 0 ended session record(s)." in result.output
