@@ -129,3 +129,6 @@ def _register_cli(app: Flask) -> None:
     from portal.cli_keys import keys_cli
 
     app.cli.add_command(keys_cli)
+    from portal.cli_updates import updates_cli
+
+    app.cli.add_command(updates_cli)

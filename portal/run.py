@@ -26,6 +26,18 @@ PROCESSES: dict[str, list[str]] = {
     ],
     # The notification worker: drains the outbox (console provider by default).
     "worker": [sys.executable, "-m", "flask", "--app", "portal", "notifications", "work"],
+    # Publishes scheduled case updates when their time comes (checks every minute).
+    "scheduler": [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "portal",
+        "updates",
+        "publish-due",
+        "--every",
+        "60",
+    ],
 }
 
 
