@@ -13,6 +13,12 @@ from portal.models.case import Assignment, Case
 from portal.models.enums import CaseStatus, Role
 from portal.models.message import Absence, Message, NoteToFile, SavedReply  # noqa: F401
 from portal.models.organisation import Organisation
+from portal.models.rights import (  # noqa: F401
+    ErasureRequest,
+    ErasureStatus,
+    RetentionRun,
+    SubjectAccessRequest,
+)
 from portal.models.update import (
     Disclosure,
     DisclosureChoice,

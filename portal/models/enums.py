@@ -20,3 +20,6 @@ class Role(enum.StrEnum):
 class CaseStatus(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+    # Past its retention period (or erased on request): content destroyed, the row kept as a
+    # tombstone (reference, dates) so the audit trail still points somewhere.
+    DESTROYED = "destroyed"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, IdMixin, TimestampMixin
@@ -16,3 +16,7 @@ class Organisation(IdMixin, TimestampMixin, Base):
     service_name: Mapped[str] = mapped_column(String(100), default="Waypoint")
     reply_target_working_days: Mapped[int] = mapped_column(default=1)
     retention_months: Mapped[int] = mapped_column(default=12)
+    # Crisis lines for this service's footer, "name|number;name|number" (empty: the default
+    # list from settings), and the neutral site Exit this page goes to (empty: settings).
+    crisis_contacts: Mapped[str | None] = mapped_column(Text)
+    exit_url: Mapped[str | None] = mapped_column(String(300))
