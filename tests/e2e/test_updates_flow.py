@@ -1,0 +1,256 @@
+"""Case updates in a real browser: an ISVA writes and publishes a sensitive update at 1280 px;
+the victim at 375 px sees the content note, chooses "not now", later reads it. Axe on every
+page involved: the ISVA's pages and the victim's pages at 320 and 1280 px."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+import pytest
+from playwright.sync_api import Page, expect
+
+from notifications.contacts import address_lookup
+from notifications.models import Channel, ContactPoint
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.models import Role, Update, UpdateStatus
+from portal.services import updates
+from portal.services.deadlines import london_today
+from tests.e2e.conftest import WIDTHS, assert_accessible
+from tests.portal.updates.conftest import starter_draft
+from tests.support.factories import DEFAULT_PASSWORD, make_case, make_org, make_user
+
+
+@dataclass
+class Setting:
+    case_id: str
+    isva_email: str
+    totp_secret: str
+    victim_email: str
+    # A second case, for the victim pages at 320 and 1280 px (a sensitive unread update, a
+    # sentence with an open window, a held update, a scheduled one).
+    other_case_id: str
+    other_victim_email: str
+    sensitive_id: str
+    window_id: str
+    held_id: str
+    draft_id: str
+    other_isva_email: str
+    other_totp_secret: str
+
+
+@pytest.fixture(scope="module")
+def setting(live_server) -> Setting:
+    app = live_server.app
+    with app.test_request_context():
+        session = db.session()
+        org = make_org(session)
+        isva = make_user(session, org, Role.ISVA, name="Priya Shah")
+        isva.totp_secret = pyotp.random_base32()
+        isva.totp_confirmed_at = utcnow()
+        victim = make_user(session, org, Role.VICTIM, name="Ruth")
+        victim.safety_info_seen_at = utcnow()
+        point = ContactPoint(
+            user_id=victim.id,
+            channel=Channel.SMS,
+            address="+447700900321",
+            address_lookup=address_lookup(Channel.SMS, "+447700900321"),
+            verified_at=utcnow(),
+            safe_confirmed_at=utcnow(),
+            enabled=True,
+        )
+        session.add(point)
+        case = make_case(session, org, victim, isva, opened_at=utcnow() - timedelta(days=30))
+
+        other_victim = make_user(session, org, Role.VICTIM, name="Sam")
+        other_victim.safety_info_seen_at = utcnow()
+        # Its own ISVA: a TOTP code is accepted once, so each ISVA signs in once per module.
+        other_isva = make_user(session, org, Role.ISVA, name="Alex Jones")
+        other_isva.totp_secret = pyotp.random_base32()
+        other_isva.totp_confirmed_at = utcnow()
+        other = make_case(
+            session, org, other_victim, other_isva, opened_at=utcnow() - timedelta(days=60)
+        )
+
+        def published(key: str, **kwargs) -> Update:
+            update = updates.save_draft(session, other, other_isva, starter_draft(key, **kwargs))
+            updates.publish(session, other, other_isva, update)
+            if update.status == UpdateStatus.HELD_ISVA_FIRST:
+                updates.confirm_support(session, other, other_isva, update, "Spoke at 10:00")
+            return update
+
+        published("hearing_scheduled", event_date=london_today() + timedelta(days=40))
+        window = published("sentence", event_date=london_today())
+        window.read_at = utcnow()
+        sensitive = published("charged")
+        held = updates.save_draft(session, other, other_isva, starter_draft("police_nfa"))
+        updates.publish(session, other, other_isva, held)
+        draft = updates.save_draft(session, other, other_isva, starter_draft("trial_date_set"))
+        session.commit()
+        found = Setting(
+            str(case.id),
+            isva.email,
+            isva.totp_secret,
+            victim.email,
+            str(other.id),
+            other_victim.email,
+            str(sensitive.id),
+            str(window.id),
+            str(held.id),
+            str(draft.id),
+            other_isva.email,
+            other_isva.totp_secret,
+        )
+        db.session.remove()
+    return found
+
+
+def sign_in(page: Page, live_server, email: str, totp_secret: str | None = None) -> None:
+    page.goto(live_server.path("/sign-in"))
+    page.fill("input[name=identifier]", email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if totp_secret is not None:
+        page.wait_for_url("**/sign-in/two-step")
+        page.fill("input[name=code]", pyotp.TOTP(totp_secret).now())
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("networkidle")
+    assert "/sign-in" not in page.url, page.url
+
+
+def check(page: Page, width: int | None = None) -> None:
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page)
+    if width is not None:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def check_both_widths(page: Page) -> None:
+    """Axe at 320 and 1280 px on the page as it is (staff pages: no reflow check at 320)."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        check(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def fill_date(page: Page, name: str, day) -> None:
+    page.fill(f"#{name}-day", str(day.day))
+    page.fill(f"#{name}-month", str(day.month))
+    page.fill(f"#{name}-year", str(day.year))
+
+
+def test_isva_publishes_a_sensitive_update_and_the_victim_reads_it_later(
+    live_server, new_page, setting
+):
+    staff, log = new_page(width=1280)
+    sign_in(staff, live_server, setting.isva_email, setting.totp_secret)
+    staff.goto(live_server.path(f"/caseworker/cases/{setting.case_id}"))
+    check_both_widths(staff)
+    staff.get_by_role("button", name="Write an update").click()
+    staff.wait_for_url("**/updates/new")
+    check_both_widths(staff)
+    staff.get_by_role("link", name="Suspect charged").click()
+    staff.wait_for_url("**/updates/new/charged")
+    check_both_widths(staff)
+    today = london_today()
+    fill_date(staff, "event_date", today)
+    fill_date(staff, "learned_on", today)
+    staff.fill("#learned_time", "09:15")
+    staff.fill("#what_happened", "The suspect has been charged with two offences.")
+    staff.get_by_role("button", name="Save and preview").click()
+    staff.wait_for_url(f"**/caseworker/cases/{setting.case_id}/updates/*")
+    preview = staff.get_by_test_id("phone-preview")
+    expect(preview).to_contain_text("The suspect has been charged with two offences.")
+    assert preview.bounding_box()["width"] <= 375
+    check_both_widths(staff)
+    staff.get_by_role("button", name="Publish now").click()
+    expect(staff.locator(".govuk-notification-banner")).to_contain_text("Update published")
+    check(staff)
+    staff.goto(live_server.path(f"/caseworker/cases/{setting.case_id}/updates/cadence"))
+    check_both_widths(staff)
+
+    victim, vlog = new_page(width=375)
+    sign_in(victim, live_server, setting.victim_email)
+    victim.goto(live_server.path("/my-case/"))
+    check(victim, 375)
+    victim.get_by_role("link", name="A decision about charges").click()
+    note = victim.get_by_test_id("content-note")
+    expect(note).to_contain_text("This update is about the decision on charges.")
+    expect(note).to_contain_text("somewhere private or with someone you trust")
+    expect(victim.get_by_text("The suspect has been charged with two offences.")).to_have_count(0)
+    check(victim, 375)
+    victim.get_by_label("Not now – take me back").check()
+    victim.get_by_role("button", name="Continue").click()
+    victim.wait_for_url("**/dashboard")
+    expect(victim.get_by_test_id("new-updates")).to_contain_text("A decision about charges")
+    check(victim, 375)
+
+    victim.get_by_role("link", name="A decision about charges").click()
+    victim.get_by_label("Read it now").check()
+    victim.get_by_role("button", name="Continue").click()
+    expect(victim.get_by_text("The suspect has been charged with two offences.")).to_be_visible()
+    check(victim, 375)
+    victim.goto(live_server.path("/my-case/"))
+    expect(victim.get_by_text("You have read all your updates.")).to_be_visible()
+    hosts = {live_server.url.removeprefix("http://")}
+    assert log.hosts == hosts
+    assert vlog.hosts == hosts
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_victim_update_pages_at_each_width(live_server, new_page, setting, width):
+    page, _ = new_page(width=width)
+    sign_in(page, live_server, setting.other_victim_email)
+    base = f"/my-case/cases/{setting.other_case_id}"
+    page.goto(live_server.path(f"{base}/dashboard"))
+    expect(page.get_by_text("28 days left.")).to_be_visible()
+    expect(page.get_by_test_id("next-date")).to_be_visible()
+    check(page, width)
+    for path in (
+        "/updates",
+        f"/updates/{setting.sensitive_id}",
+        f"/updates/{setting.window_id}",
+        f"/updates/{setting.sensitive_id}/ask-isva-first",
+        f"/updates/{setting.window_id}/ask-about-window",
+    ):
+        page.goto(live_server.path(base + path))
+        check(page, width)
+    page.get_by_role("button", name="Ask my ISVA to call").click()  # empty: an error summary
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check(page, width)
+    page.fill("#safe_times", "Weekday mornings")
+    page.get_by_role("button", name="Ask my ISVA to call").click()
+    page.wait_for_url("**/asked")
+    check(page, width)
+    response = page.goto(live_server.path(f"{base}/updates/{setting.held_id}"))
+    assert response is not None
+    assert response.status == 404  # held for the ISVA first: not there for the victim
+
+
+def test_isva_pages_for_held_scheduled_and_withdrawn_updates(live_server, new_page, setting):
+    page, _ = new_page(width=1280)
+    sign_in(page, live_server, setting.other_isva_email, setting.other_totp_secret)
+    base = f"/caseworker/cases/{setting.other_case_id}"
+    page.goto(live_server.path(base))
+    expect(page.get_by_test_id("update-tasks")).to_contain_text("Confirm support is in place")
+    check_both_widths(page)
+    for path in (
+        f"/updates/{setting.held_id}",
+        f"/updates/{setting.held_id}/confirm-support",
+        f"/updates/{setting.draft_id}",
+        f"/updates/{setting.draft_id}/schedule",
+        f"/updates/{setting.window_id}/withdraw",
+        f"/updates/{setting.window_id}/edit",
+    ):
+        page.goto(live_server.path(base + path))
+        check_both_widths(page)
+    page.goto(live_server.path(f"{base}/updates/{setting.draft_id}/schedule"))
+    page.get_by_role("button", name="Schedule").click()  # nothing entered: an error summary
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_both_widths(page)
+    page.goto(live_server.path(f"{base}/updates/new/trial_date_changed"))
+    page.get_by_role("button", name="Save and preview").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_both_widths(page)
