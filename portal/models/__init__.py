@@ -13,6 +13,7 @@ from portal.models.case import Assignment, Case
 from portal.models.enums import CaseStatus, Role
 from portal.models.message import Absence, Message, NoteToFile, SavedReply  # noqa: F401
 from portal.models.organisation import Organisation
+from portal.models.partner import ApiKey, Partner, PartnerCaseLink, PartnerEvent  # noqa: F401
 from portal.models.rights import (  # noqa: F401
     ErasureRequest,
     ErasureStatus,
