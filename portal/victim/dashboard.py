@@ -48,5 +48,6 @@ def render_dashboard(case: Case) -> str:
         windows=update_queries.open_windows(session, case),
         messages_url=link_if_built("victim.messages", case_id=case.id)
         or f"/my-case/cases/{case.id}/messages",
-        preferences_url=link_if_built("victim.preferences"),
+        preferences_url=link_if_built("victim.notification_choices")
+        or link_if_built("victim.preferences"),
     )

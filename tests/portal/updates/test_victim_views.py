@@ -190,6 +190,8 @@ def test_dashboard_shows_stage_next_date_new_updates_and_never_the_offence(
     assert page.select_one("main a.govuk-button")["href"].endswith(
         f"/my-case/cases/{world.case.id}/messages"
     )
+    choices = page.find("a", string="Choose how you hear about each kind of update")
+    assert choices["href"] == "/my-case/preferences/what-we-tell-you"
     for word in ("rape", "sexual", "assault", "offence"):
         assert word not in page.find("main").get_text().lower()
     assert hearing.id  # the dashboard linked it
