@@ -146,6 +146,9 @@ def out_of_office() -> Any:
                 return redirect(url_for("caseworker.out_of_office"))
     elif form.is_submitted():
         status = 400
+    for field in (form.starts_on, form.ends_on):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = None  # the date widget needs day, month and year to show
     absences = availability.upcoming_absences(session, user.organisation_id)
     if Role(user.role) is not Role.SUPERVISOR:
         absences = [a for a in absences if user.id in (a.user_id, a.cover_id)]

@@ -45,16 +45,16 @@ def world(session: Session) -> World:
     )
 
 
-def form_values(page: BeautifulSoup, action_contains: str) -> dict[str, str]:
-    """The hidden fields of the form whose action contains ``action_contains``."""
+def form_values(page: BeautifulSoup, action_ends: str) -> dict[str, str]:
+    """The hidden fields of the form whose action ends with ``action_ends``."""
     for form in page.find_all("form"):
-        if action_contains in (form.get("action") or ""):
+        if (form.get("action") or "").endswith(action_ends):
             return {
                 str(i["name"]): str(i.get("value", ""))
                 for i in form.find_all("input")
                 if i.get("type") == "hidden"
             }
-    raise AssertionError(f"no form posting to {action_contains}")
+    raise AssertionError(f"no form posting to {action_ends}")
 
 
 def send_as_victim(client_request, case: Case, body: str, expected: int = 302) -> BeautifulSoup:
