@@ -132,3 +132,6 @@ def _register_cli(app: Flask) -> None:
     from portal.cli_updates import updates_cli
 
     app.cli.add_command(updates_cli)
+    from portal.cli_retention import retention_cli
+
+    app.cli.add_command(retention_cli)
