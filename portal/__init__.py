@@ -65,6 +65,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     import notifications
 
     notifications.init_app(app)
+    from portal import api
+
+    api.init_app(app)  # the partner API (/api/v1): JSON errors, API keys, no CSRF
     return app
 
 

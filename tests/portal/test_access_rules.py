@@ -50,6 +50,8 @@ PUBLIC_ENDPOINTS = {
     "info.index",
     "info.glossary",
     "info.page",
+    # The partner API's description (no data, only the API's shape).
+    "api.openapi",
 }
 
 
@@ -68,4 +70,21 @@ def test_signed_webhooks_are_exactly_the_listed_ones(app):
 WEBHOOK_ENDPOINTS = {
     "webhooks.twilio_status",
     "webhooks.twilio_inbound",
+}
+
+
+def test_api_key_routes_are_exactly_the_listed_ones(app):
+    api_key = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in EXEMPT
+        and (access_rule(app.view_functions[rule.endpoint]) or "").startswith("api-key:")
+    }
+    assert api_key == API_KEY_ENDPOINTS
+
+
+# The partner API: reachable by anyone, acted on only with a live partner API key checked inside
+# the view (portal/api/views.py; tests/portal/api/test_case_events.py covers every refusal).
+API_KEY_ENDPOINTS = {
+    "api.case_events",
 }
