@@ -74,7 +74,8 @@ def test_key_is_shown_once_and_only_its_hash_is_stored(app, api):
     assert secret not in dump
     assert prefix in dump
     assert hashlib.sha256(secret.encode()).hexdigest() in dump
-    assert issued.key.prefix == prefix and not hasattr(issued.key, "raw")
+    assert issued.key.prefix == prefix
+    assert not hasattr(issued.key, "raw")
 
 
 def test_using_a_key_records_when_it_was_last_used(api, post):
@@ -91,10 +92,12 @@ def test_an_event_becomes_a_draft_for_the_isva_with_starter_text(api, post):
 
     assert response.status_code == 201
     body = response.get_json()
-    assert body["status"] == "draft" and body["partner_event_id"] == "evt-0001"
+    assert body["status"] == "draft"
+    assert body["partner_event_id"] == "evt-0001"
     update = api.session.get(Update, uuid.UUID(body["update_id"]))
     assert update.case_id == api.case.id
-    assert update.status == UpdateStatus.DRAFT and update.published_at is None
+    assert update.status == UpdateStatus.DRAFT
+    assert update.published_at is None
     assert update.author_id == api.isva.id
     assert update.source_agency == "police"
     sections = update.sections
@@ -105,7 +108,8 @@ def test_an_event_becomes_a_draft_for_the_isva_with_starter_text(api, post):
     assert [n.kind for n in _notifications(api.session, api.isva)] == ["staff_work"]
     assert _notifications(api.session, api.victim) == []
     audit_row = api.session.scalar(select(AuditEvent).where(AuditEvent.action == "api.case_event"))
-    assert audit_row.case_id == api.case.id and audit_row.actor_id is None
+    assert audit_row.case_id == api.case.id
+    assert audit_row.actor_id is None
     assert audit_row.organisation_id == api.org.id
 
 
@@ -114,7 +118,8 @@ def test_the_code_clock_starts_when_the_agency_learned(api, post):
     response = post(api.key, payload(event="suspect_arrested", learned_at=learned.isoformat()))
     update = api.session.scalar(select(Update))
     assert response.status_code == 201
-    assert update.due_on is not None and update.learned_at == learned
+    assert update.due_on is not None
+    assert update.learned_at == learned
 
 
 # --- bad input ----------------------------------------------------------------------------------
@@ -145,7 +150,8 @@ def test_bad_fields_get_a_422_naming_each_field_and_nothing_is_made(api, post):
     }
     assert fields["/agency"] == "Must be the agency this API key was issued for"
     assert fields["/case_reference"] == "Required"
-    assert updates_made(api.session) == 0 and events_recorded(api.session) == 0
+    assert updates_made(api.session) == 0
+    assert events_recorded(api.session) == 0
 
 
 @pytest.mark.parametrize(
@@ -177,7 +183,8 @@ def test_a_date_change_needs_a_reason_and_a_verdict_needs_its_outcome(app, api, 
         wcu_key, payload(event="trial_date_changed", agency="wcu", case_reference="WCU-77")
     )
     no_outcome = post(wcu_key, payload(event="verdict", agency="wcu", case_reference="WCU-77"))
-    assert no_reason.status_code == 422 and no_outcome.status_code == 422
+    assert no_reason.status_code == 422
+    assert no_outcome.status_code == 422
     assert {e["field"] for e in no_reason.get_json()["errors"]} == {"/reason"}
     assert {e["field"] for e in no_outcome.get_json()["errors"]} == {"/outcome"}
     ok = post(
@@ -222,9 +229,11 @@ def test_a_replay_returns_the_first_result_and_makes_nothing_new(api, post):
     body = payload()
     first = post(api.key, body)
     again = post(api.key, json.loads(json.dumps(body, sort_keys=True)))  # same, keys reordered
-    assert first.status_code == 201 and again.status_code == 200
+    assert first.status_code == 201
+    assert again.status_code == 200
     assert again.get_json() == first.get_json()
-    assert updates_made(api.session) == 1 and events_recorded(api.session) == 1
+    assert updates_made(api.session) == 1
+    assert events_recorded(api.session) == 1
 
 
 def test_the_same_event_id_with_a_different_body_is_a_conflict(api, post):
@@ -300,7 +309,8 @@ def test_rate_limit_is_per_key_and_answers_json(app, api, post, monkeypatch):
     statuses = [post(api.key, payload(partner_event_id=f"e{i}")).status_code for i in range(3)]
     limited = post(api.key, payload(partner_event_id="e9"))
     assert statuses == [201, 201, 429]
-    assert limited.status_code == 429 and limited.get_json()["code"] == "rate_limited"
+    assert limited.status_code == 429
+    assert limited.get_json()["code"] == "rate_limited"
     assert limited.mimetype == "application/json"
     assert post(other_key, payload(case_reference="SF-1")).status_code == 201
 
@@ -325,9 +335,11 @@ def test_an_allowed_event_is_published_and_the_victim_notified_once_per_channel(
         partners.set_direct_publish(api.session, api.admin, api.partner, ["investigation_update"])
     body = payload()
     response = post(api.key, body)
-    assert response.status_code == 201 and response.get_json()["status"] == "published"
+    assert response.status_code == 201
+    assert response.get_json()["status"] == "published"
     update = api.session.scalar(select(Update))
-    assert update.status == UpdateStatus.PUBLISHED and update.published_at is not None
+    assert update.status == UpdateStatus.PUBLISHED
+    assert update.published_at is not None
     sent = _notifications(api.session, api.victim)
     assert sorted(n.channel for n in sent) == ["email", "sms"]
     assert {n.source_key for n in sent} == {f"update:{update.id}:v1"}
