@@ -24,7 +24,7 @@ def run_once() -> int:
     """One pass in one transaction (BEGIN IMMEDIATE on SQLite: the write lock up front)."""
     from sqlalchemy.orm import Session
 
-    from portal.services.updates import publish_due
+    from portal.services.update_schedule import publish_due
 
     engine = db.engine.execution_options(sqlite_begin="IMMEDIATE")
     # A request context so translated messages (a refused schedule's reason) have a locale.

@@ -29,7 +29,7 @@ from portal.extensions import db
 from portal.journey import CATEGORIES, EVENTS, SECTIONS, event
 from portal.models import Case, Update, UpdateStatus, User
 from portal.policy import Action, Audience, can, case_route
-from portal.services import update_queries, updates
+from portal.services import update_queries, update_schedule, updates
 from portal.services.deadlines import LONDON
 from portal.victim.update_view import update_view
 
@@ -207,7 +207,7 @@ def schedule_update(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
     form = ScheduleForm()
     if form.validate_on_submit():
         try:
-            updates.schedule(
+            update_schedule.schedule(
                 db.session(),
                 case,
                 _me(),

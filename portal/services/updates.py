@@ -7,7 +7,8 @@ transaction (never committed here). An ISVA-first update (catalogue, verdict out
 victim's own "my ISVA tells me first" choice for the category) is held instead: invisible to the
 victim, nobody notified, until ``confirm_support``.
 
-Reads (timeline, tasks, the clock) live in ``portal.services.update_queries``.
+Scheduling lives in ``portal.services.update_schedule``; reads (timeline, tasks, the clock)
+in ``portal.services.update_queries``.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def _section_labels() -> Sequence[tuple[str, object]]:
     return SECTIONS
 
 
-def _check(author: User, case: Case) -> None:
+def check_may_publish(author: User, case: Case) -> None:
     if not can(author, Action.PUBLISH_UPDATE, case):
         raise NotAllowedError("may not publish updates for this case")
 
@@ -138,7 +139,7 @@ def _compute_clock(update: Update) -> None:
     update.window_closes_on = window.closes_on if window else None
 
 
-def _audit(session: Session, actor: User, case: Case, update: Update, action: str) -> None:
+def audit_update(session: Session, actor: User, case: Case, update: Update, action: str) -> None:
     audit.record(
         session,
         actor=actor,
@@ -154,7 +155,7 @@ def save_draft(
     session: Session, case: Case, author: User, draft: Draft, update: Update | None = None
 ) -> Update:
     """Create or change an unpublished update. Drafts may be incomplete; the event must exist."""
-    _check(author, case)
+    check_may_publish(author, case)
     if draft.event_key not in EVENT_KEYS:
         raise UpdateError({"event_key": str(_l("Choose what the update is about"))})
     if update is None:
@@ -168,7 +169,7 @@ def save_draft(
         raise UpdateError({"status": str(_l("This update can no longer be changed as a draft"))})
     _apply(update, draft)
     session.flush()
-    _audit(session, author, case, update, "update.save_draft")
+    audit_update(session, author, case, update, "update.save_draft")
     return update
 
 
@@ -186,7 +187,7 @@ def needs_isva_first(session: Session, case: Case, update: Update) -> bool:
 
 def publish(session: Session, case: Case, author: User, update: Update) -> Update:
     """Publish a draft (or a scheduled update that is due), or hold it for the ISVA first."""
-    _check(author, case)
+    check_may_publish(author, case)
     if update.case_id != case.id:
         raise NotAllowedError("update belongs to another case")
     if update.status not in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED):
@@ -199,7 +200,7 @@ def publish(session: Session, case: Case, author: User, update: Update) -> Updat
         update.status = UpdateStatus.HELD_ISVA_FIRST
         update.scheduled_for = None
         session.flush()
-        _audit(session, author, case, update, "update.hold_isva_first")
+        audit_update(session, author, case, update, "update.hold_isva_first")
         return update
     return _go_live(session, case, author, update)
 
@@ -209,7 +210,7 @@ def _go_live(session: Session, case: Case, actor: User, update: Update) -> Updat
     update.published_at = utcnow()
     update.scheduled_for = None
     session.flush()
-    _audit(session, actor, case, update, "case.publish_update")
+    audit_update(session, actor, case, update, "case.publish_update")
     _notify(session, case, update)
     return update
 
@@ -227,7 +228,7 @@ def _notify(session: Session, case: Case, update: Update) -> None:
 
 def confirm_support(session: Session, case: Case, actor: User, update: Update, note: str) -> Update:
     """The ISVA says support is in place ("spoke by phone at 14:10"): publish and notify."""
-    _check(actor, case)
+    check_may_publish(actor, case)
     if update.status != UpdateStatus.HELD_ISVA_FIRST:
         raise UpdateError({"note": str(_l("This update is not waiting for support"))})
     note = (note or "").strip()
@@ -240,93 +241,15 @@ def confirm_support(session: Session, case: Case, actor: User, update: Update, n
     update.support_confirmed_at = utcnow()
     update.support_confirmed_by_id = actor.id
     update.support_note = note
-    _audit(session, actor, case, update, "update.support_confirmed")
+    audit_update(session, actor, case, update, "update.support_confirmed")
     return _go_live(session, case, actor, update)
-
-
-def schedule(
-    session: Session,
-    case: Case,
-    author: User,
-    update: Update,
-    when: datetime,
-    *,
-    override_quiet_hours: bool = False,
-) -> Update:
-    """Publish at ``when`` (UTC), never inside the victim's quiet hours unless overridden."""
-    _check(author, case)
-    if update.status not in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED):
-        raise UpdateError({"when": str(_l("Only a draft can be scheduled"))})
-    errors = validation_errors(update)
-    if errors:
-        raise UpdateError(errors)
-    if when <= utcnow():
-        raise UpdateError({"when": str(_l("The time must be in the future"))})
-    pref = notification_policy.preferences(session, case.victim_id)
-    start, end = notification_policy.quiet_window(pref)
-    if not override_quiet_hours and notification_policy.in_quiet_hours(when, start, end):
-        raise UpdateError(
-            {
-                "when": str(
-                    _l(
-                        "That time is inside the hours the victim asked not to be contacted "
-                        "(%(start)s to %(end)s). Choose another time, or tick the box to publish "
-                        "then anyway",
-                        start=_hhmm(start),
-                        end=_hhmm(end),
-                    )
-                )
-            }
-        )
-    update.status = UpdateStatus.SCHEDULED
-    update.scheduled_for = when
-    update.quiet_hours_override = override_quiet_hours
-    session.flush()
-    _audit(session, author, case, update, "update.schedule")
-    return update
-
-
-def _hhmm(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def publish_due(session: Session, now: datetime | None = None) -> int:
-    """Publish every scheduled update whose time has come; safe to run every minute, and by
-    more than one process (rows are locked and skipped, and re-checked under the lock)."""
-    now = now or utcnow()
-    query = (
-        select(Update)
-        .where(Update.status == UpdateStatus.SCHEDULED, Update.scheduled_for <= now)
-        .order_by(Update.scheduled_for)
-        .limit(200)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    published = 0
-    for update in session.scalars(query).all():
-        case = update.case
-        author = update.author
-        if not can(author, Action.PUBLISH_UPDATE, case):
-            # The author is no longer the case's ISVA: back to a draft for whoever is now.
-            update.status = UpdateStatus.DRAFT
-            update.scheduled_for = None
-            _audit(session, author, case, update, "update.schedule_cancelled")
-            continue
-        try:
-            publish(session, case, author, update)
-        except UpdateError:
-            update.status = UpdateStatus.DRAFT
-            update.scheduled_for = None
-            continue
-        published += 1
-    return published
 
 
 def edit_published(
     session: Session, case: Case, author: User, update: Update, draft: Draft
 ) -> Update:
     """Change a published update: keep the earlier version, mark it changed, tell the victim."""
-    _check(author, case)
+    check_may_publish(author, case)
     if update.status != UpdateStatus.PUBLISHED or update.published_at is None:
         raise UpdateError({"status": str(_l("Only a published update can be changed"))})
     draft.event_key = update.event_key  # what the update is about never changes
@@ -353,7 +276,7 @@ def edit_published(
     update.changed_at = now
     update.read_at = None  # the victim has not read this version
     session.flush()
-    _audit(session, author, case, update, "update.edit")
+    audit_update(session, author, case, update, "update.edit")
     _notify(session, case, update)
     return update
 
@@ -361,7 +284,7 @@ def edit_published(
 def withdraw(session: Session, case: Case, actor: User, update: Update, reason: str) -> Update:
     """Withdraw an update. If the victim saw it, they keep seeing that it was withdrawn, why,
     and by whom; the words themselves are no longer shown."""
-    _check(actor, case)
+    check_may_publish(actor, case)
     if update.status == UpdateStatus.WITHDRAWN:
         raise UpdateError({"reason": str(_l("This update has already been withdrawn"))})
     reason = (reason or "").strip()
@@ -377,13 +300,13 @@ def withdraw(session: Session, case: Case, actor: User, update: Update, reason: 
     update.withdrawal_reason = reason
     update.scheduled_for = None
     session.flush()
-    _audit(session, actor, case, update, "update.withdraw")
+    audit_update(session, actor, case, update, "update.withdraw")
     return update
 
 
 def set_cadence(session: Session, case: Case, actor: User, weeks: int) -> UpdateCadence:
     """Record the "no change yet" cadence the victim agreed with their ISVA."""
-    _check(actor, case)
+    check_may_publish(actor, case)
     if weeks not in CADENCE_WEEKS:
         raise UpdateError({"weeks": str(_l("Enter a number of weeks from 1 to 12"))})
     cadence = session.get(UpdateCadence, case.id)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Role, Update, UpdateStatus
-from portal.services import update_queries, updates
+from portal.services import update_queries, update_schedule, updates
 from portal.services.deadlines import LONDON
 from tests.portal.updates.conftest import (
     add_points,
@@ -106,28 +106,28 @@ def _next_day_at(hour: int) -> datetime:
 def test_scheduled_update_publishes_at_its_time_and_not_before(world):
     update = draft_update(world, "hearing_scheduled")
     when = _next_day_at(10)
-    updates.schedule(world.session, world.case, world.isva, update, when)
+    update_schedule.schedule(world.session, world.case, world.isva, update, when)
     assert update.status == UpdateStatus.SCHEDULED
     with time_machine.travel(when - timedelta(minutes=1), tick=False):
-        assert updates.publish_due(world.session) == 0
+        assert update_schedule.publish_due(world.session) == 0
     assert update.status == UpdateStatus.SCHEDULED
     assert update_queries.timeline(world.session, world.case).total == 0
     assert victim_notifications(world.session, world.victim) == 0
     with time_machine.travel(when, tick=False):
-        assert updates.publish_due(world.session) == 1
+        assert update_schedule.publish_due(world.session) == 1
     assert update.status == UpdateStatus.PUBLISHED
     assert update.published_at == when
     assert victim_notifications(world.session, world.victim) == 2
     with time_machine.travel(when + timedelta(minutes=1), tick=False):
-        assert updates.publish_due(world.session) == 0  # once only
+        assert update_schedule.publish_due(world.session) == 0  # once only
 
 
 def test_scheduling_inside_quiet_hours_is_refused_by_default(world):
     update = draft_update(world, "hearing_scheduled")
     with pytest.raises(updates.UpdateError, match="asked not to be contacted"):
-        updates.schedule(world.session, world.case, world.isva, update, _next_day_at(23))
+        update_schedule.schedule(world.session, world.case, world.isva, update, _next_day_at(23))
     assert update.status == UpdateStatus.DRAFT
-    updates.schedule(
+    update_schedule.schedule(
         world.session, world.case, world.isva, update, _next_day_at(23), override_quiet_hours=True
     )
     assert update.status == UpdateStatus.SCHEDULED
@@ -136,7 +136,9 @@ def test_scheduling_inside_quiet_hours_is_refused_by_default(world):
 def test_scheduling_in_the_past_is_refused(world):
     update = draft_update(world, "hearing_scheduled")
     with pytest.raises(updates.UpdateError, match="future"):
-        updates.schedule(world.session, world.case, world.isva, update, utcnow() - timedelta(1))
+        update_schedule.schedule(
+            world.session, world.case, world.isva, update, utcnow() - timedelta(1)
+        )
 
 
 def test_publish_due_command_publishes_committed_schedules(make_app):
@@ -150,7 +152,7 @@ def test_publish_due_command_publishes_committed_schedules(make_app):
         case = make_case(session, org, victim, isva, opened_at=utcnow() - timedelta(days=1))
         update = updates.save_draft(session, case, isva, starter_draft("trial_date_set"))
         when = _next_day_at(11)
-        updates.schedule(session, case, isva, update, when)
+        update_schedule.schedule(session, case, isva, update, when)
         update_id = update.id
         session.commit()
         db.session.remove()
