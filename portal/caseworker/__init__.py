@@ -11,10 +11,12 @@ bp = Blueprint("caseworker", __name__, url_prefix="/caseworker")
 from portal.caseworker import (  # noqa: E402,F401
     accounts,
     audit,
+    case_sections,
     cases,
     home,
     messages,
     messaging_settings,
     staff,
+    team,
     updates,
 )

@@ -1,30 +1,20 @@
-"""The caseworker's home page: the cases they are actively assigned to."""
+"""The caseworker's home page: the caseload for ISVAs and supervisors (portal.caseworker.
+caseload), and a short page of links for admins, who never read case data."""
 
 from __future__ import annotations
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from portal.access import role_required
 from portal.caseworker import bp
-from portal.clock import utcnow
-from portal.extensions import db
-from portal.models import Assignment, Case, Role
+from portal.caseworker.caseload import caseload_page
+from portal.models import Role
 
 
 @bp.get("/")
 @role_required(Role.ISVA, Role.SUPERVISOR, Role.ADMIN)
 def home() -> str:
-    now = utcnow()
-    cases = db.session.scalars(
-        select(Case)
-        .join(Assignment, Assignment.case_id == Case.id)
-        .where(
-            Assignment.isva_id == current_user.id,
-            Assignment.starts_at <= now,
-            or_(Assignment.ends_at.is_(None), Assignment.ends_at > now),
-        )
-        .order_by(Case.opened_at.desc())
-    ).all()
-    return render_template("caseworker/home.html", cases=cases)
+    if Role(current_user.role) is Role.ADMIN:
+        return render_template("caseworker/home.html")
+    return caseload_page()

@@ -10,6 +10,11 @@ from portal.models.auth import (
 )
 from portal.models.callback import CallbackReason, CallbackRequest, CallbackStatus
 from portal.models.case import Assignment, Case
+from portal.models.contact_notes import (  # noqa: F401
+    NotificationAcknowledgement,
+    SafeContactNote,
+    VoicemailSafe,
+)
 from portal.models.enums import CaseStatus, Role
 from portal.models.message import Absence, Message, NoteToFile, SavedReply  # noqa: F401
 from portal.models.organisation import Organisation
