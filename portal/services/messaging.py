@@ -13,12 +13,14 @@ adds nothing ("message-burst:<case>:<first unread>").
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -36,6 +38,7 @@ RATE_LIMIT_PER_HOUR = 30
 PAGE_SIZE = 50
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 MESSAGES_CATEGORY = "messages"
+log = logging.getLogger(__name__)
 
 
 class MessagingError(ValueError):
@@ -259,10 +262,25 @@ def _first_unread(session: Session, case: Case, *, by_victim: bool) -> uuid.UUID
     )
 
 
+def _notify_safely(session: Session, recipient: User, kind: str, **kwargs: Any) -> None:
+    """Queue a notification; if that fails, the message must still be kept (rule 18), so the
+    failure is contained in a savepoint and logged (ids only) instead of undoing the send."""
+    try:
+        with session.begin_nested():
+            notify(session, recipient, kind, **kwargs)
+    except Exception:
+        log.exception(
+            "queuing a %s notification failed for case %s recipient %s",
+            kind,
+            kwargs.get("case_id"),
+            recipient.id,
+        )
+
+
 def _notify_staff(session: Session, case: Case, message: Message) -> None:
     first = _first_unread(session, case, by_victim=False) or message.id
     for person in staff_recipients(session, case):
-        notify(
+        _notify_safely(
             session,
             person,
             "staff_work",
@@ -275,7 +293,7 @@ def _notify_victim(session: Session, case: Case) -> None:
     first = _first_unread(session, case, by_victim=True)
     if first is None:
         return
-    notify(
+    _notify_safely(
         session,
         case.victim,
         "message",

@@ -10,6 +10,14 @@ from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 
 from portal.models import Case, Organisation, Role, User
+
+# The notification service's fixtures (local Twilio and SMTP servers, an app wired to them).
+from tests.notifications.conftest import (  # noqa: F401
+    app_session,
+    notify_app,
+    smtp_server,
+    twilio_server,
+)
 from tests.support.factories import make_case, make_org, make_user
 
 
