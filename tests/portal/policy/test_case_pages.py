@@ -205,3 +205,45 @@ def test_caseworker_home_links_to_the_case_page(world, client_request, login_as)
     login_as(world.isva)
     page = client_request.get("caseworker.home")
     assert page.select_one(f'a[href="/caseworker/cases/{world.case.id}"]').text.strip() == "CASE-A"
+
+
+def test_case_routes_naming_another_object_check_the_case_first(
+    app, world, session, client_request, login_as
+):
+    """Routes such as /cases/<case_id>/updates/<update_id>: whoever may not see the case gets
+    404 and a refusal on the trail before the other object is even looked up; whoever may see
+    the case gets 404 for an object that does not exist (never a 500, never a 200)."""
+    from werkzeug.routing import UUIDConverter
+
+    routes = []
+    for rule in app.url_map.iter_rules():
+        declared = case_rule(app.view_functions[rule.endpoint])
+        others = rule.arguments - {"case_id"}
+        if declared is None or not others or "GET" not in (rule.methods or ()):
+            continue
+        if all(isinstance(rule._converters[name], UUIDConverter) for name in others):
+            routes.append((rule.endpoint, declared, others))
+    assert routes, "expected case routes that also name an update or a message"
+    people = [
+        world.victim,
+        world.other_victim,
+        world.isva,
+        world.previous_isva,
+        world.supervisor,
+        world.admin,
+        world.other_org_supervisor,
+    ]
+    for endpoint, declared, others in routes:
+        for person in people:
+            login_as(person)
+            before = len(audit_rows(session, actor_id=person.id, outcome=AuditOutcome.DENIED))
+            values = {name: uuid.uuid4() for name in others}
+            client_request.get(endpoint, _expected_status=404, case_id=world.case.id, **values)
+            refusals = audit_rows(session, actor_id=person.id, outcome=AuditOutcome.DENIED)
+            refused_by_loader = len(refusals) > before and refusals[-1].action == (
+                f"case.{declared.action.value}"
+            )
+            assert refused_by_loader is not declared.allows(person, world.case), (
+                endpoint,
+                person.role,
+            )
