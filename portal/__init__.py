@@ -118,10 +118,13 @@ def _register_template_globals(app: Flask, settings: Settings) -> None:
 
     @app.context_processor
     def inject_service() -> dict[str, Any]:
+        from portal.services.organisation_settings import for_signed_in_user
+
+        service_name, crisis_contacts = for_signed_in_user(settings)
         return {
             "current_locale": str(get_locale() or "en"),
-            "service_name": settings.SERVICE_NAME,
-            "crisis_contacts": settings.crisis_contacts,
+            "service_name": service_name,
+            "crisis_contacts": crisis_contacts,
         }
 
 

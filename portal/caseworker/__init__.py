@@ -16,7 +16,9 @@ from portal.caseworker import (  # noqa: E402,F401
     home,
     messages,
     messaging_settings,
+    organisation,
     staff,
+    subject_access,
     team,
     updates,
 )

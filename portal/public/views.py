@@ -36,8 +36,11 @@ def exit_page() -> BaseResponse:
     A link (not a form) so it works without JavaScript; the script replaces the current
     history entry so the portal is not one tap back.
     """
+    from portal.services.organisation_settings import exit_url_for_signed_in_user
+
+    target = exit_url_for_signed_in_user(current_app.config["WAYPOINT_SETTINGS"].EXIT_URL)
     auth_session.end_for_exit()  # revokes the server-side session too
-    response = redirect(current_app.config["WAYPOINT_SETTINGS"].EXIT_URL, code=303)
+    response = redirect(target, code=303)
     response.delete_cookie(current_app.config["SESSION_COOKIE_NAME"], path="/")
     return response
 

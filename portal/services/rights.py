@@ -1,6 +1,6 @@
 """Everything the service holds about one victim, as one document (UK GDPR articles 15 and 20).
 
-``export(session, victim, for_staff=...)`` gathers it; the "My information" download and a
+``export(session, victim, staff=...)`` gathers it; the "My information" download and a
 subject access request produce the same document, as readable HTML and as JSON. The JSON has a
 stable schema (``SCHEMA_VERSION``); its keys are:
 
@@ -335,12 +335,21 @@ def _case(session: Session, case: Case, victim: User, for_staff: bool) -> dict[s
     return data
 
 
-def export(session: Session, victim: User, *, for_staff: bool = False) -> dict[str, Any]:
-    """All and only this victim's data. ``for_staff`` is the subject access request version,
-    which adds the service's notes about them (reviewed by a supervisor before release)."""
-    cases = session.scalars(
-        select(Case).where(Case.victim_id == victim.id).order_by(Case.opened_at, Case.id)
-    ).all()
+def export(session: Session, victim: User, *, staff: User | None = None) -> dict[str, Any]:
+    """All and only this victim's data. With ``staff`` (the member of staff producing it) it
+    is the subject access request version, which adds the service's notes about the victim
+    (reviewed by a supervisor before release) and holds only the cases that person may read:
+    a supervisor's copy is complete."""
+    from portal.policy import Action, can  # the policy imports services: import late
+
+    for_staff = staff is not None
+    cases = [
+        c
+        for c in session.scalars(
+            select(Case).where(Case.victim_id == victim.id).order_by(Case.opened_at, Case.id)
+        )
+        if staff is None or can(staff, Action.VIEW_CASE_CONTENT, c)
+    ]
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": utcnow(),

@@ -8,8 +8,12 @@ from flask import Blueprint
 
 bp = Blueprint("victim", __name__, url_prefix="/my-case")
 
-from portal.victim import home  # noqa: E402,F401
-from portal.victim import case  # noqa: E402,F401
-from portal.victim import messages  # noqa: E402,F401
-from portal.victim import dashboard, updates  # noqa: E402,F401
-from portal.victim import preferences  # noqa: E402,F401
+from portal.victim import (  # noqa: E402,F401
+    case,
+    dashboard,
+    home,
+    messages,
+    my_information,
+    preferences,
+    updates,
+)
