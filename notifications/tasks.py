@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from notifications.models import Notification, Status
@@ -26,7 +26,10 @@ EXPLANATIONS = {
 def failed_notifications_for_cases(
     session: Session, case_ids: Iterable[uuid.UUID]
 ) -> list[Notification]:
-    """Notifications about these cases that failed permanently, newest first."""
+    """Notifications about these cases that failed permanently and that nobody has marked as
+    dealt with yet (the case's delivery log keeps them all), newest first."""
+    from portal.models.contact_notes import NotificationAcknowledgement
+
     ids = list(case_ids)
     if not ids:
         return []
@@ -36,6 +39,7 @@ def failed_notifications_for_cases(
             .where(
                 Notification.case_id.in_(ids),
                 Notification.status == Status.FAILED_PERMANENT,
+                ~exists().where(NotificationAcknowledgement.notification_id == Notification.id),
             )
             .order_by(Notification.updated_at.desc())
         )

@@ -1,0 +1,261 @@
+"""The caseload's signals: what needs doing on each case, computed for a whole caseload with
+a fixed number of grouped queries (no query per case).
+
+Signals, and when each one appears (tests check every one with a frozen clock):
+
+- ``unread``: messages from the victim nobody who answers has opened yet.
+- ``reply_overdue``: the victim's oldest unanswered message is older than the organisation's
+  reply target (working days, Europe/London).
+- ``callbacks``: open call-back requests.
+- ``held``: updates held until the ISVA confirms support is in place (ISVA first).
+- ``code_overdue`` / ``code_due_soon``: unpublished updates past, or within one working day
+  of, their Victims' Code due day.
+- ``checkin``: nothing published for the agreed "no change yet" cadence.
+- ``failed``: notifications that failed for good and nobody has dealt with yet.
+- ``hearing``: a published hearing or trial date in the next 14 days.
+- ``window``: a published Right to Review or Unduly Lenient Sentence window closing within
+  the next 14 days.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from notifications.models import Notification, Status
+from portal.models import CallbackRequest, CallbackStatus, Update, UpdateStatus
+from portal.models.contact_notes import NotificationAcknowledgement
+from portal.models.message import Message, MessageDirection
+from portal.services import deadlines
+from portal.services.update_queries import DATED_EVENTS, checkins_due
+
+LOOKAHEAD_DAYS = 14
+UNPUBLISHED = (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED, UpdateStatus.HELD_ISVA_FIRST)
+
+
+class Signal(enum.StrEnum):
+    UNREAD = "unread"
+    REPLY_OVERDUE = "reply_overdue"
+    CALLBACKS = "callbacks"
+    HELD = "held"
+    CODE_OVERDUE = "code_overdue"
+    CODE_DUE_SOON = "code_due_soon"
+    CHECKIN = "checkin"
+    FAILED = "failed"
+    HEARING = "hearing"
+    WINDOW = "window"
+
+
+# How much each signal weighs when sorting by "most urgent" (a victim waiting past a promise
+# first, then things that go wrong if left, then things to prepare for).
+WEIGHTS: dict[Signal, int] = {
+    Signal.REPLY_OVERDUE: 100,
+    Signal.CODE_OVERDUE: 100,
+    Signal.FAILED: 60,
+    Signal.CALLBACKS: 50,
+    Signal.HELD: 50,
+    Signal.WINDOW: 40,
+    Signal.CODE_DUE_SOON: 30,
+    Signal.HEARING: 20,
+    Signal.UNREAD: 15,
+    Signal.CHECKIN: 10,
+}
+
+
+@dataclass
+class Row:
+    """One case on the caseload, with its counts (0 / None when nothing is needed)."""
+
+    case_id: uuid.UUID
+    reference: str
+    opened_at: datetime
+    victim_id: uuid.UUID
+    isva_id: uuid.UUID | None
+    unread: int = 0
+    awaiting_since: datetime | None = None
+    reply_due: date | None = None
+    reply_overdue: bool = False
+    callbacks: int = 0
+    oldest_callback: datetime | None = None
+    held: int = 0
+    code_overdue: int = 0
+    code_due_soon: int = 0
+    checkin_due_since: datetime | None = None
+    failed: int = 0
+    next_hearing: date | None = None
+    window_closes: date | None = None
+    victim_name: str | None = None
+
+    @property
+    def signals(self) -> set[Signal]:
+        present = {
+            Signal.UNREAD: self.unread > 0,
+            Signal.REPLY_OVERDUE: self.reply_overdue,
+            Signal.CALLBACKS: self.callbacks > 0,
+            Signal.HELD: self.held > 0,
+            Signal.CODE_OVERDUE: self.code_overdue > 0,
+            Signal.CODE_DUE_SOON: self.code_due_soon > 0,
+            Signal.CHECKIN: self.checkin_due_since is not None,
+            Signal.FAILED: self.failed > 0,
+            Signal.HEARING: self.next_hearing is not None,
+            Signal.WINDOW: self.window_closes is not None,
+        }
+        return {signal for signal, on in present.items() if on}
+
+    @property
+    def urgency(self) -> int:
+        return sum(WEIGHTS[s] for s in self.signals)
+
+    @property
+    def waiting_since(self) -> datetime | None:
+        """How long the victim has been waiting for a person: the oldest unanswered message
+        or open call-back request."""
+        times = [t for t in (self.awaiting_since, self.oldest_callback) if t is not None]
+        return min(times) if times else None
+
+
+def _aware(value: Any) -> datetime | None:
+    """SQLite returns aggregates of datetimes as naive values or strings: make them UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def compute_signals(
+    session: Session,
+    rows: dict[uuid.UUID, Row],
+    ids: Any,
+    now: datetime,
+    reply_target_days: int,
+) -> None:
+    """Fill in every row's signals with a fixed number of grouped queries.
+
+    ``ids`` is a subquery selecting the case ids in scope (so no parameter list grows with the
+    caseload); ``rows`` maps those ids to their rows.
+    """
+    today = now.astimezone(deadlines.LONDON).date()
+    horizon = today + timedelta(days=LOOKAHEAD_DAYS)
+    due_soon_until = deadlines.add_working_days(today, 1)
+
+    # Unread messages from the victim.
+    for case_id, count in session.execute(
+        select(Message.case_id, func.count())
+        .where(
+            Message.case_id.in_(ids),
+            Message.direction == MessageDirection.TO_SERVICE,
+            Message.read_by_service_at.is_(None),
+        )
+        .group_by(Message.case_id)
+    ):
+        rows[case_id].unread = count
+
+    # The victim's oldest message since the service's last reply (awaiting a reply).
+    last_reply = (
+        select(Message.case_id.label("case_id"), func.max(Message.seq).label("seq"))
+        .where(Message.case_id.in_(ids), Message.direction == MessageDirection.TO_VICTIM)
+        .group_by(Message.case_id)
+        .subquery()
+    )
+    for case_id, since in session.execute(
+        select(Message.case_id, func.min(Message.created_at))
+        .outerjoin(last_reply, last_reply.c.case_id == Message.case_id)
+        .where(
+            Message.case_id.in_(ids),
+            Message.direction == MessageDirection.TO_SERVICE,
+            or_(last_reply.c.seq.is_(None), Message.seq > last_reply.c.seq),
+        )
+        .group_by(Message.case_id)
+    ):
+        row = rows[case_id]
+        row.awaiting_since = _aware(since)
+        if row.awaiting_since is not None:
+            started = row.awaiting_since.astimezone(deadlines.LONDON).date()
+            row.reply_due = deadlines.add_working_days(started, reply_target_days)
+            row.reply_overdue = today > row.reply_due
+
+    # Open call-back requests.
+    for case_id, count, oldest in session.execute(
+        select(CallbackRequest.case_id, func.count(), func.min(CallbackRequest.created_at))
+        .where(CallbackRequest.case_id.in_(ids), CallbackRequest.status == CallbackStatus.OPEN)
+        .group_by(CallbackRequest.case_id)
+    ):
+        rows[case_id].callbacks = count
+        rows[case_id].oldest_callback = _aware(oldest)
+
+    # Updates: held, the Victims' Code clock, hearings and windows, in one grouped query.
+    published = and_(Update.status == UpdateStatus.PUBLISHED, Update.published_at.is_not(None))
+    pending = and_(Update.status.in_(UNPUBLISHED), Update.due_on.is_not(None))
+    for case_id, held, overdue, soon, hearing, window in session.execute(
+        select(
+            Update.case_id,
+            func.count(case((Update.status == UpdateStatus.HELD_ISVA_FIRST, 1))),
+            func.count(case((and_(pending, Update.due_on < today), 1))),
+            func.count(
+                case((and_(pending, Update.due_on >= today, Update.due_on <= due_soon_until), 1))
+            ),
+            func.min(
+                case(
+                    (
+                        and_(
+                            published,
+                            Update.event_key.in_(DATED_EVENTS),
+                            Update.event_date >= today,
+                            Update.event_date <= horizon,
+                        ),
+                        Update.event_date,
+                    )
+                )
+            ),
+            func.min(
+                case(
+                    (
+                        and_(
+                            published,
+                            Update.window_closes_on >= today,
+                            Update.window_closes_on <= horizon,
+                        ),
+                        Update.window_closes_on,
+                    )
+                )
+            ),
+        )
+        .where(Update.case_id.in_(ids))
+        .group_by(Update.case_id)
+    ):
+        row = rows[case_id]
+        row.held, row.code_overdue, row.code_due_soon = held, overdue, soon
+        row.next_hearing = _as_date(hearing)
+        row.window_closes = _as_date(window)
+
+    # "No change yet" check-ins (one query, shared with the case page).
+    for checkin in checkins_due(session, list(rows), now):
+        rows[checkin.case_id].checkin_due_since = checkin.due_since
+
+    # Notifications that failed for good and nobody has dealt with.
+    for failed_case_id, count in session.execute(
+        select(Notification.case_id, func.count())
+        .where(
+            Notification.case_id.in_(ids),
+            Notification.status == Status.FAILED_PERMANENT,
+            ~exists().where(NotificationAcknowledgement.notification_id == Notification.id),
+        )
+        .group_by(Notification.case_id)
+    ):
+        if failed_case_id is not None:
+            rows[failed_case_id].failed = count
