@@ -42,6 +42,10 @@ ACTION_LABELS: dict[str, Any] = {
     "case.assign": _l("Opened the page to assign an ISVA"),
     "assignment.create": _l("Assigned an ISVA"),
     "audit.view_organisation": _l("Looked at the audit trail"),
+    "case.close": _l("Closed the case"),
+    "case.reopen": _l("Reopened the case"),
+    "contact_notes.update": _l("Changed the contact and safety notes"),
+    "notification.acknowledge": _l("Dealt with a failed notification"),
 }
 ROLE_LABELS: dict[str, Any] = {
     Role.VICTIM.value: _l("Victim"),
