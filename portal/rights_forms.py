@@ -95,7 +95,7 @@ class OrganisationForm(FlaskForm):
             "Leave empty to use the default list."
         ),
         widget=GovTextArea(),
-        validators=[Optional(), Length(max=2000), Readable()],
+        validators=[Optional(), Length(max=2000)],  # lines checked in the service
     )
     exit_url = StringField(
         _l("Exit this page goes to"),

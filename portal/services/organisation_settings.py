@@ -69,7 +69,7 @@ def crisis_contacts_from_lines(text: str) -> list[CrisisContact]:
                 "for example Samaritans: 116 123",
                 "crisis_contacts",
             )
-        if any(ch in name for ch in "|;") or len(name) > 80:
+        if any(ch in name for ch in "|;") or len(name) > 80 or not name.isprintable():
             raise SettingsError(
                 f"Line {number_of_line}: the name must be 80 characters or fewer, without | or ;",
                 "crisis_contacts",

@@ -152,9 +152,9 @@ def test_each_victim_downloads_only_their_own(world: World, session, login_as, c
     )
     session.flush()
     login_as(world.b.victim)
-    text = client_request.get_response(
-        "victim.my_information_download", kind="json"
-    ).get_data(as_text=True)
+    text = client_request.get_response("victim.my_information_download", kind="json").get_data(
+        as_text=True
+    )
     for marker in world.b.shown:
         assert marker in text, marker
     for marker in world.a.shown + world.a.staff_only + world.a.never:
