@@ -191,11 +191,11 @@ def acknowledge_delivery(case: Case, notification_id: uuid.UUID) -> BaseResponse
 
 
 @bp.route("/cases/<uuid:case_id>/close", methods=["GET", "POST"])
-@case_route(Action.VIEW_CASE, Audience.STAFF)
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
 def close_case(case: Case) -> Any:
     me = _me()
-    if not casework.may_close(me, case):
-        abort(404)
+    if not casework.may_close(me, case):  # already closed
+        return redirect(url_for("caseworker.case_page", case_id=case.id))
     form = CloseForm()
     status = 200
     if form.validate_on_submit():
@@ -215,32 +215,26 @@ def close_case(case: Case) -> Any:
     )
 
 
-@bp.route("/cases/<uuid:case_id>/reopen", methods=["GET", "POST"])
+@bp.post("/cases/<uuid:case_id>/reopen")
 @case_route(Action.VIEW_CASE, Audience.STAFF)
-def reopen_case(case: Case) -> Any:
-    me = _me()
-    if not casework.may_reopen(me, case):
+def reopen_case(case: Case) -> BaseResponse:
+    """A one-button form on the case page: the assigned ISVA or a supervisor reopens."""
+    if not casework.may_reopen(_me(), case):
         abort(404)
-    form = ReopenForm()
-    if form.validate_on_submit():
-        casework.reopen_case(db.session(), case, me)
+    if ReopenForm().validate_on_submit():
+        casework.reopen_case(db.session(), case, _me())
         flash(str(_l("The case is open again")), "success")
-        return redirect(url_for("caseworker.case_page", case_id=case.id))
-    return render_template(
-        "caseworker/caseload/reopen.html",
-        case=case,
-        form=form,
-        closing=casework.closing_update(db.session(), case),
-        section="case",
-    )
+    return redirect(url_for("caseworker.case_page", case_id=case.id))
 
 
 @bp.app_template_global()
-def case_actions(case: Case) -> dict[str, bool]:
+def case_actions(case: Case) -> dict[str, Any]:
     """Which case actions the signed-in member of staff may take (for the case page)."""
     me = _me()
+    reopen = casework.may_reopen(me, case)
     return {
         "close": casework.may_close(me, case),
-        "reopen": casework.may_reopen(me, case),
+        "reopen": reopen,
+        "reopen_form": ReopenForm(formdata=None) if reopen else None,
         "contact": can(me, Action.VIEW_CONTACT_DETAILS, case),
     }

@@ -10,6 +10,7 @@ from notifications.models import DeliveryAttempt, Status
 from notifications.tasks import failed_notifications_for_cases
 from portal.models import AuditEvent, Case, CaseStatus, Role, Update, UpdateStatus
 from portal.models.contact_notes import SafeContactNote
+from portal.services import casework
 from tests.portal.caseload.conftest import MONDAY, World, failed_notification, row_for
 from tests.support.factories import make_user
 
@@ -177,7 +178,13 @@ def test_closing_needs_the_support_text_tells_the_victim_and_can_be_reopened(
     # A supervisor cannot close (that tells the victim) but can reopen.
     login_as(w.supervisor)
     client_request.get("caseworker.close_case", case_id=w.case.id, _expected_status=404)
-    client_request.post("caseworker.reopen_case", case_id=w.case.id)
+    page = client_request.get("caseworker.case_page", case_id=w.case.id)
+    assert "Reopen the case" in page.select_one("form[action$='/reopen']").text
+    client_request.post(
+        "caseworker.reopen_case",
+        case_id=w.case.id,
+        _form_url=client_request.url("caseworker.case_page", case_id=w.case.id),
+    )
     w.session.expire_all()
     case = w.session.get(Case, w.case.id)
     assert case.status == CaseStatus.OPEN
@@ -186,6 +193,15 @@ def test_closing_needs_the_support_text_tells_the_victim_and_can_be_reopened(
 
 
 def test_other_isva_cannot_close_or_reopen(world: World, client_request, login_as):
-    login_as(world.other_isva)
-    client_request.get("caseworker.close_case", case_id=world.case.id, _expected_status=404)
-    client_request.get("caseworker.reopen_case", case_id=world.case.id, _expected_status=404)
+    w = world
+    login_as(w.other_isva)
+    client_request.get("caseworker.close_case", case_id=w.case.id, _expected_status=404)
+    casework.close_case(w.session, w.case, w.isva, "You can contact us again at any time.")
+    client_request.post(
+        "caseworker.reopen_case",
+        case_id=w.case.id,
+        _form_url=client_request.url("caseworker.out_of_office"),
+        _expected_status=404,
+    )
+    w.session.expire_all()
+    assert w.session.get(Case, w.case.id).status == CaseStatus.CLOSED
