@@ -81,3 +81,5 @@ def test_the_case_pages_link_to_the_conversation(world, client_request, login_as
     login_as(world.isva)
     page = client_request.get("caseworker.case_page", case_id=world.case.id)
     assert page.find("a", string="Messages with the victim")
+    page = client_request.get("caseworker.home")
+    assert page.find("a", string="Messages inbox")["href"] == "/caseworker/messages"
