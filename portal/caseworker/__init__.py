@@ -13,6 +13,7 @@ from portal.caseworker import (  # noqa: E402,F401
     audit,
     case_sections,
     cases,
+    compliance,
     home,
     messages,
     messaging_settings,
