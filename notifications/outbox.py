@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from notifications import policy
@@ -106,40 +106,46 @@ def notify(
         return NotifyResult(NO_CONTACT_POINT)
 
     template = template_for(kind)
-    added: list[Notification] = []
-    duplicates = 0
-    for point in points:
-        key = dedupe_key(source_key, recipient.id, point.channel)
-        if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
-            duplicates += 1
-            continue
-        row = Notification(
-            recipient_id=recipient.id,
-            channel=point.channel,
-            contact_point_id=point.id,
-            kind=kind,
-            category=category,
-            case_id=case_id,
-            template=template.name,
-            template_version=template.version,
-            source_key=source_key,
-            dedupe_key=key,
-            status=Status.QUEUED,
-            not_before=not_before,
-            secret=secret,
-            created_at=now,
-            updated_at=now,
-        )
-        try:
-            with session.begin_nested():  # a concurrent notify for the same event may win
-                session.add(row)
-        except IntegrityError:
-            duplicates += 1
-            continue
-        added.append(row)
-    if not added and duplicates:
+    values = [
+        {
+            "id": uuid.uuid4(),
+            "recipient_id": recipient.id,
+            "channel": point.channel,
+            "contact_point_id": point.id,
+            "kind": kind,
+            "category": category,
+            "case_id": case_id,
+            "template": template.name,
+            "template_version": template.version,
+            "source_key": source_key,
+            "dedupe_key": dedupe_key(source_key, recipient.id, point.channel),
+            "status": Status.QUEUED,
+            "not_before": not_before,
+            "attempts": 0,
+            "secret": secret,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for point in points
+    ]
+    added = _insert_new(session, values)
+    if not added:
         return NotifyResult(DUPLICATE)
     return NotifyResult(QUEUED, added)
+
+
+def _insert_new(session: Session, values: list[dict[str, object]]) -> list[Notification]:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING: one round trip, and a
+    concurrent notify for the same event (which would otherwise fail the caller's whole
+    transaction on the unique key) simply adds nothing."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Notification)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification)
+    )
+    return list(session.scalars(statement, values))
 
 
 def staff_contact_point(session: Session, user: User) -> ContactPoint | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -18,6 +19,7 @@ from aiosmtpd.controller import Controller
 class Received:
     recipients: list[str]
     message: Message
+    at: float = field(default_factory=time.time)  # when the message was accepted
 
     @property
     def message_id(self) -> str:

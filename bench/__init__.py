@@ -1,0 +1,1 @@
+"""Load and throughput benchmarks (``make bench``); results go to bench/results/ (git-ignored)."""

@@ -1,0 +1,366 @@
+"""Notification throughput: ``notify()`` -> outbox -> worker processes -> the local Twilio (or
+SMTP) server, against a baseline in the same run: the raw ``twilio`` SDK (or raw ``smtplib``)
+sending the same number of messages to the same server with the same concurrency.
+
+Prints throughput of both, their ratio, p50/p95 time from publish (the notify transaction's
+commit) to the provider receiving it, and lost / duplicated counts; writes JSON to
+bench/results/. PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is a postgresql:// URL
+(the target ratio of 0.8 is for PostgreSQL), else SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import queue
+import smtplib
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from twilio.rest import Client
+
+from bench.servers import ServerProcess
+from notifications import notify
+from notifications.contacts import address_lookup
+from notifications.models import ContactPoint, Notification
+from notifications.providers.twilio_sms import RoutedHttpClient
+from notifications.render import build_email, render
+from portal import create_app
+from portal.clock import utcnow
+from portal.crypto import lookup_hash
+from portal.extensions import db
+from portal.models import Organisation, Role, User
+from tests.conftest import make_settings, migrate
+from tests.notifications.workers import start_worker, stop_worker
+from tests.support.databases import DatabaseFactory, is_postgres
+from tests.support.twilio_server import ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID
+
+RESULTS = Path(__file__).resolve().parent / "results"
+PUBLISH_BATCH = 100
+
+
+@dataclass
+class Run:
+    channel: str
+    database: str
+    count: int
+    concurrency: int
+    workers: int
+    baseline_seconds: float
+    baseline_per_second: float
+    outbox_seconds: float
+    outbox_per_second: float
+    ratio: float
+    p50_ms: float
+    p95_ms: float
+    lost: int
+    duplicated: int
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _numbers(count: int) -> list[str]:
+    return [f"+4477009{n:05d}" for n in range(count)]
+
+
+# -- baselines ------------------------------------------------------------------------------
+def _threads(count: int, concurrency: int, send: Any) -> float:
+    jobs: queue.Queue[int | None] = queue.Queue()
+    for n in range(count):
+        jobs.put(n)
+    for _ in range(concurrency):
+        jobs.put(None)
+
+    def run() -> None:
+        state: dict[str, Any] = {}
+        while (n := jobs.get()) is not None:
+            send(state, n)
+
+    threads = [threading.Thread(target=run) for _ in range(concurrency)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start
+
+
+def baseline_sms(url: str, count: int, concurrency: int) -> float:
+    numbers = _numbers(count)
+    body = render("update", service="Waypoint", url="https://waypoint.example.org").sms
+
+    def send(state: dict[str, Any], n: int) -> None:
+        if "client" not in state:
+            http = RoutedHttpClient(url, 10.0, 1)
+            state["client"] = Client(ACCOUNT_SID, AUTH_TOKEN, http_client=http, environment={})
+        state["client"].messages.create(
+            to=numbers[n],
+            body=body,
+            messaging_service_sid=MESSAGING_SERVICE_SID,
+            status_callback="https://waypoint.example.org/webhooks/twilio/status",
+        )
+
+    return _threads(count, concurrency, send)
+
+
+def baseline_email(port: int, count: int, concurrency: int) -> float:
+    rendered = render("update", service="Waypoint", url="https://waypoint.example.org")
+
+    def send(state: dict[str, Any], n: int) -> None:
+        if "smtp" not in state:
+            state["smtp"] = smtplib.SMTP("127.0.0.1", port, timeout=10)
+        message = build_email(
+            rendered,
+            to=f"bench{n}@example.org",
+            sender="no-reply@waypoint.example.org",
+            message_id=f"<{uuid.uuid4().hex}@waypoint.example.org>",
+            unsubscribe_url="https://waypoint.example.org/my-case/preferences",
+        )
+        state["smtp"].send_message(message)
+
+    return _threads(count, concurrency, send)
+
+
+# -- the outbox path ------------------------------------------------------------------------
+def seed(app: Any, channel: str, count: int) -> list[uuid.UUID]:
+    """``count`` victims, each with one verified, safe contact point (not timed)."""
+    with app.app_context():
+        session = Session(bind=db.engine)
+        org = Organisation(name="Bench ISVA Service")
+        session.add(org)
+        session.flush()
+        now = utcnow()
+        users = []
+        for n in range(count):
+            email = f"bench{n}@example.org"
+            user = User(
+                organisation_id=org.id,
+                role=Role.VICTIM,
+                email=email,
+                email_lookup=lookup_hash(email, "email"),
+            )
+            users.append(user)
+        session.add_all(users)
+        session.flush()
+        numbers = _numbers(count)
+        points = []
+        for n, user in enumerate(users):
+            address = numbers[n] if channel == "sms" else f"bench{n}@example.org"
+            points.append(
+                ContactPoint(
+                    user_id=user.id,
+                    channel=channel,
+                    address=address,
+                    address_lookup=address_lookup(channel, address),
+                    verified_at=now,
+                    safe_confirmed_at=now,
+                    enabled=True,
+                )
+            )
+        session.add_all(points)
+        session.commit()
+        ids = [u.id for u in users]
+        session.close()
+    return ids
+
+
+def publish(app: Any, user_ids: list[uuid.UUID]) -> dict[str, float]:
+    """notify() for every victim in batched transactions; returns commit time per id."""
+    published: dict[str, float] = {}
+    with app.app_context():
+        # SQLite: take the write lock up front, as a web request that writes should (a deferred
+        # transaction that read first cannot upgrade once the worker has committed).
+        session = Session(bind=db.engine.execution_options(sqlite_begin="IMMEDIATE"))
+        for start in range(0, len(user_ids), PUBLISH_BATCH):
+            batch = user_ids[start : start + PUBLISH_BATCH]
+            users = session.scalars(select(User).where(User.id.in_(batch))).all()
+            rows = []
+            for user in users:
+                rows += notify(session, user, "update", source_key=f"bench:{user.id}").notifications
+            session.commit()
+            stamp = time.time()
+            for row in rows:
+                published[str(row.id)] = stamp
+        session.close()
+    return published
+
+
+def run_outbox(
+    app: Any, server: ServerProcess, channel: str, count: int, concurrency: int, workers: int
+) -> tuple[float, dict[str, float], list[tuple[str, str | None, float, str]]]:
+    user_ids = seed(app, channel, count)
+    per_worker = max(1, concurrency // workers)
+    processes = [
+        start_worker(app, concurrency=per_worker, NOTIFY_POLL_SECONDS=0.02) for _ in range(workers)
+    ]
+    time.sleep(3)  # let the workers start before the clock does
+    try:
+        started = time.time()
+        published = publish(app, user_ids)
+        deadline = time.time() + 600
+        received: list[tuple[str, str | None, float, str]] = []
+        while time.time() < deadline:
+            received = server.dump()
+            if len(received) >= count:
+                break
+            time.sleep(0.2)
+        finished = max((r[2] for r in received), default=time.time())
+    finally:
+        for process in processes:
+            stop_worker(process)
+    return finished - started, published, received
+
+
+def _notification_ids(
+    app: Any, channel: str, received: list[tuple[str, str | None, float, str]]
+) -> list[str | None]:
+    if channel == "sms":
+        out = []
+        for _to, callback, _at, _body in received:
+            query = parse_qs(urlsplit(callback or "").query)
+            out.append(query.get("n", [None])[0])
+        return out
+    with app.app_context():
+        by_message_id = {
+            mid: str(nid)
+            for nid, mid in db.session.execute(select(Notification.id, Notification.message_id))
+        }
+        db.session.remove()
+    return [by_message_id.get(message_id or "") for _to, message_id, _at, _body in received]
+
+
+def bench_channel(
+    channel: str,
+    count: int,
+    concurrency: int,
+    workers: int,
+    factory: DatabaseFactory,
+    workdir: Path,
+) -> Run:
+    server = ServerProcess("twilio" if channel == "sms" else "smtp")
+    try:
+        if channel == "sms":
+            baseline = baseline_sms(server.address, count, concurrency)
+            overrides = {
+                "SMS_PROVIDER": "twilio",
+                "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+                "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+                "TWILIO_MESSAGING_SERVICE_SID": MESSAGING_SERVICE_SID,
+                "TWILIO_API_BASE_URL": server.address,
+            }
+        else:
+            baseline = baseline_email(server.address, count, concurrency)
+            overrides = {
+                "EMAIL_PROVIDER": "smtp",
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": server.address,
+                "SMTP_STARTTLS": False,
+            }
+        server.reset()
+        url = factory.clone()
+        app = create_app(
+            make_settings(
+                url,
+                workdir / f"instance-{channel}",
+                PUBLIC_BASE_URL="https://waypoint.example.org",
+                NOTIFY_BATCH_SIZE=max(50, concurrency * 4),
+                **overrides,
+            )
+        )
+        seconds, published, received = run_outbox(app, server, channel, count, concurrency, workers)
+        ids = _notification_ids(app, channel, received)
+        seen = Counter(i for i in ids if i)
+        latencies = [
+            (at - published[nid]) * 1000
+            for nid, (_to, _cb, at, _body) in zip(ids, received, strict=True)
+            if nid in published
+        ]
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        factory.drop(url)
+    finally:
+        server.stop()
+    outbox_rate = count / seconds if seconds > 0 else 0.0
+    baseline_rate = count / baseline
+    return Run(
+        channel=channel,
+        database="postgresql" if is_postgres() else "sqlite",
+        count=count,
+        concurrency=concurrency,
+        workers=workers,
+        baseline_seconds=round(baseline, 3),
+        baseline_per_second=round(baseline_rate, 1),
+        outbox_seconds=round(seconds, 3),
+        outbox_per_second=round(outbox_rate, 1),
+        ratio=round(outbox_rate / baseline_rate, 3),
+        p50_ms=round(_percentile(latencies, 0.50), 1),
+        p95_ms=round(_percentile(latencies, 0.95), 1),
+        lost=len(set(published) - set(seen)),
+        duplicated=sum(c - 1 for c in seen.values() if c > 1),
+    )
+
+
+def table(runs: list[Run]) -> str:
+    head = (
+        f"{'channel':<8}{'db':<11}{'n':>6}{'conc':>5}{'baseline/s':>12}{'outbox/s':>10}"
+        f"{'ratio':>7}{'p50 ms':>9}{'p95 ms':>9}{'lost':>6}{'dup':>5}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in runs:
+        lines.append(
+            f"{r.channel:<8}{r.database:<11}{r.count:>6}{r.concurrency:>5}"
+            f"{r.baseline_per_second:>12.1f}{r.outbox_per_second:>10.1f}{r.ratio:>7.2f}"
+            f"{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.lost:>6}{r.duplicated:>5}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--channels", default="sms,email")
+    args = parser.parse_args(argv)
+    import logging
+    import os
+
+    logging.disable(logging.INFO)
+    if os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["TEST_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    workdir = Path(tempfile.mkdtemp(prefix="waypoint-bench-"))
+    factory = DatabaseFactory(workdir)
+    factory.create_empty(factory.template_url)
+    migrate(create_app(make_settings(factory.template_url, workdir / "instance")))
+    runs = []
+    try:
+        for channel in [c.strip() for c in args.channels.split(",") if c.strip()]:
+            runs.append(
+                bench_channel(channel, args.count, args.concurrency, args.workers, factory, workdir)
+            )
+    finally:
+        factory.drop_all()
+    print(table(runs))
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"notifications-{stamp}.json"
+    out.write_text(json.dumps([asdict(r) for r in runs], indent=2))
+    print(f"results written to {out}")
+    failed = any(r.lost or r.duplicated for r in runs)
+    return 1 if failed else 0
