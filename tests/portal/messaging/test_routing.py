@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from notifications.models import Channel, ContactPoint, Notification
 from portal.clock import utcnow
-from portal.models import CallbackReason, CallbackStatus
+from portal.models import CallbackReason, CallbackStatus, Role
 from portal.models.message import Message, MessageDirection
 from portal.policy import Action, can
 from portal.services import availability, cases, messaging
 from portal.services.callbacks import open_callbacks
 from tests.portal.messaging.conftest import form_values, reply_as_staff, send_as_victim
+from tests.support.factories import make_org, make_user
 
 
 def notified(session, user) -> list[Notification]:
@@ -241,3 +243,32 @@ def test_supervisor_inbox_covers_the_organisation(world, session, client_request
     login_as(world.isva)
     page = client_request.get("caseworker.inbox")
     assert page.find("tr", attrs={"data-case": str(world.other_case.id)}) is None
+
+
+def test_cover_is_only_for_the_cases_of_the_isva_who_is_away(world, session):
+    today = availability.london_day()
+    # Una (assigned to the other case) is away with Cara covering: Cara gets Una's case only.
+    availability.set_absence(
+        session, world.supervisor, world.unassigned_isva, world.cover, today, today
+    )
+    session.flush()
+    assert can(world.cover, Action.SEND_MESSAGE, world.other_case)
+    assert not can(world.cover, Action.VIEW_MESSAGES, world.case)
+    assert not can(world.cover, Action.VIEW_CASE_CONTENT, world.other_case)
+
+
+def test_who_may_set_an_absence(world, session):
+    today = availability.london_day()
+    with pytest.raises(availability.AbsenceError):  # an ISVA for someone else
+        availability.set_absence(session, world.cover, world.isva, world.cover, today, today)
+    with pytest.raises(availability.AbsenceError):  # covering for yourself
+        availability.set_absence(session, world.isva, world.isva, world.isva, today, today)
+    with pytest.raises(availability.AbsenceError):  # the end before the start
+        availability.set_absence(
+            session, world.isva, world.isva, world.cover, today, today - timedelta(days=1)
+        )
+    other_org = make_org(session)
+    outsider = make_user(session, other_org, Role.ISVA)
+    with pytest.raises(availability.AbsenceError):  # cover from another organisation
+        availability.set_absence(session, world.isva, world.isva, outsider, today, today)
+    assert availability.active_absence(session, world.isva.id) is None
