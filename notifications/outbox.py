@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -134,7 +135,7 @@ def notify(
     return NotifyResult(QUEUED, added)
 
 
-def _insert_new(session: Session, values: list[dict[str, object]]) -> list[Notification]:
+def _insert_new(session: Session, values: list[dict[str, Any]]) -> list[Notification]:
     """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING: one round trip, and a
     concurrent notify for the same event (which would otherwise fail the caller's whole
     transaction on the unique key) simply adds nothing."""

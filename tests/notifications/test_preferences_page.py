@@ -42,7 +42,8 @@ def test_adding_a_mobile_needs_safe_confirmation_and_the_code(session, client_re
     assert client_request.response.headers["Location"].endswith("/my-case/preferences/sms/confirm")
     point = session.scalar(select(ContactPoint).where(ContactPoint.user_id == victim.id))
     assert point.address == "+447123456789"
-    assert point.verified_at is None and not point.usable
+    assert point.verified_at is None
+    assert not point.usable
     code = _code(session, victim)
     assert len(code) == 6
     page = client_request.post(
