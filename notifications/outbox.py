@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
