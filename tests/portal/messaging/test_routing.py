@@ -272,3 +272,26 @@ def test_who_may_set_an_absence(world, session):
     with pytest.raises(availability.AbsenceError):  # cover from another organisation
         availability.set_absence(session, world.isva, world.isva, outsider, today, today)
     assert availability.active_absence(session, world.isva.id) is None
+
+
+def test_victim_is_not_told_in_quiet_hours_and_not_at_all_when_they_chose_not(world, session):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from notifications.models import NotificationPreference
+
+    give_victim_sms(session, world.victim)
+    with time_machine.travel(datetime(2027, 1, 13, 22, 30, tzinfo=UTC), tick=False):
+        messaging.reply(session, world.case, world.isva, "Late", messaging.new_idempotency_key())
+        session.flush()
+    [row] = notified(session, world.victim)
+    assert row.not_before == datetime(2027, 1, 14, 8, 0, tzinfo=UTC)  # 08:00 London (GMT)
+
+    session.add(
+        NotificationPreference(user_id=world.victim.id, choices={"messages": "dont_notify"})
+    )
+    messaging.mark_read_by_victim(session, world.case, world.victim)
+    messaging.reply(session, world.case, world.isva, "Again", messaging.new_idempotency_key())
+    session.flush()
+    assert len(notified(session, world.victim)) == 1  # nothing new queued
