@@ -36,6 +36,29 @@ def test_publish_queues_one_notification_per_consented_channel_and_audits(world)
     assert "case.publish_update" in actions
 
 
+def test_channels_not_confirmed_safe_or_verified_get_nothing(world):
+    from notifications.contacts import address_lookup
+    from notifications.models import Channel, ContactPoint
+
+    victim = make_user(world.session, world.org, Role.VICTIM)
+    world.session.add(
+        ContactPoint(
+            user_id=victim.id,
+            channel=Channel.SMS,
+            address="+447700900999",
+            address_lookup=address_lookup(Channel.SMS, "+447700900999"),
+            verified_at=None,  # never confirmed by code
+            safe_confirmed_at=None,
+            enabled=True,
+        )
+    )
+    world.case.victim_id = victim.id
+    world.session.flush()
+    world.session.expire(world.case, ["victim"])
+    publish_new(world, "hearing_scheduled")
+    assert victim_notifications(world.session, victim) == 0
+
+
 def test_rolled_back_publish_leaves_no_update_and_no_notification(world):
     session = world.session
     nested = session.begin_nested()
