@@ -46,6 +46,14 @@ ACTION_LABELS: dict[str, Any] = {
     "case.reopen": _l("Reopened the case"),
     "contact_notes.update": _l("Changed the contact and safety notes"),
     "notification.acknowledge": _l("Dealt with a failed notification"),
+    "update.save_draft": _l("Saved a draft update"),
+    "update.hold_isva_first": _l("Held an update until support is in place"),
+    "update.support_confirmed": _l("Recorded that support is in place for an update"),
+    "update.schedule": _l("Scheduled an update"),
+    "update.schedule_cancelled": _l("A scheduled update went back to draft"),
+    "update.edit": _l("Changed a published update"),
+    "update.withdraw": _l("Withdrew an update"),
+    "update.set_cadence": _l("Set the check-in cadence"),
 }
 ROLE_LABELS: dict[str, Any] = {
     Role.VICTIM.value: _l("Victim"),
