@@ -18,6 +18,7 @@ from portal.caseworker import (  # noqa: E402,F401
     messages,
     messaging_settings,
     organisation,
+    partners,
     staff,
     subject_access,
     team,
