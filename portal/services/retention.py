@@ -59,6 +59,11 @@ VICTIM_OWNED = (
     ("invitations", "user_id"),
     ("case_update_disclosure_choices", "victim_id"),
 )
+# Tables that refer to users but hold nothing about a victim (staff and organisation records).
+# A new table referring to users must be classified: a test checks every one is.
+NOT_ABOUT_VICTIMS = frozenset(
+    {"users", "saved_replies", "staff_absences", "partners", "partner_api_keys"}
+)
 CHUNK = 500
 
 

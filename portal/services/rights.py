@@ -20,8 +20,9 @@ stable schema (``SCHEMA_VERSION``); its keys are:
   messages (sent_at, author, body, removed_from_your_view_at, read_by_service_at,
   read_by_you_at), callback_requests, who_has_viewed (first_name, role, day),
   audit_trail (at, first_name, role, action, outcome); and for a subject access request only,
-  ``notes_to_file`` and staff working notes (``callback_requests[].outcome_note``,
-  ``updates[].support_note``).
+  ``notes_to_file``, ``safe_contact`` (safe_times, voicemail_safe, notes, updated_at: what
+  staff recorded about contacting them safely) and staff working notes
+  (``callback_requests[].outcome_note``, ``updates[].support_note``).
 
 Held, draft and scheduled updates are the service's working papers, not yet told to the victim:
 they are left out of both. Staff appear by first name and role only; no other victim appears.
@@ -320,6 +321,19 @@ def _case(session: Session, case: Case, victim: User, for_staff: bool) -> dict[s
         ],
     }
     if for_staff:
+        from portal.models.contact_notes import SafeContactNote
+
+        safe = session.get(SafeContactNote, case.id)
+        data["safe_contact"] = (
+            None
+            if safe is None
+            else {
+                "safe_times": safe.safe_times,
+                "voicemail_safe": safe.voicemail_safe,
+                "notes": safe.notes,
+                "updated_at": safe.updated_at,
+            }
+        )
         data["notes_to_file"] = [
             {
                 "written_at": n.created_at,

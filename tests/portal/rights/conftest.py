@@ -21,6 +21,8 @@ from portal.models import (
     Case,
     Disclosure,
     DisclosureChoice,
+    Invitation,
+    InvitationPurpose,
     Organisation,
     Role,
     Update,
@@ -28,7 +30,9 @@ from portal.models import (
     UpdateVersion,
     User,
 )
+from portal.models.contact_notes import NotificationAcknowledgement, SafeContactNote
 from portal.models.message import Message, MessageDirection, NoteToFile
+from portal.models.partner import Partner, PartnerCaseLink, PartnerEvent
 from portal.services import audit
 from tests.support.factories import make_case, make_org, make_user
 
@@ -42,6 +46,8 @@ class Person:
     shown: list[str] = field(default_factory=list)
     staff_only: list[str] = field(default_factory=list)
     never: list[str] = field(default_factory=list)  # drafts and held updates
+    # Held about the case but in no export (a partner agency's own reference): destroyed too.
+    internal: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -205,6 +211,56 @@ def plant(session: Session, org: Organisation, isva: User, supervisor: User, tag
         )
     )
     person.shown += [address, f"{tag}-consent-reason"]
+    session.flush()
+    notification = session.query(Notification).filter_by(case_id=case.id).one()
+    session.add(
+        NotificationAcknowledgement(
+            notification_id=notification.id, case_id=case.id, acknowledged_by_id=isva.id
+        )
+    )
+    session.add(
+        SafeContactNote(
+            case_id=case.id,
+            safe_times=f"{tag}-safe-contact-times",
+            notes=f"{tag}-safety-notes",
+            updated_by_id=isva.id,
+        )
+    )
+    person.staff_only += [f"{tag}-safe-contact-times", f"{tag}-safety-notes"]
+    partner = session.query(Partner).filter_by(organisation_id=org.id).first()
+    if partner is None:
+        partner = Partner(organisation_id=org.id, name="Police", agency="police")
+        session.add(partner)
+        session.flush()
+    session.add(
+        PartnerCaseLink(
+            partner_id=partner.id,
+            case_id=case.id,
+            reference_lookup=f"{tag}-lookup",
+            reference=f"{tag}-partner-reference",
+        )
+    )
+    session.add(
+        PartnerEvent(
+            partner_id=partner.id,
+            partner_event_id=f"{tag}-event",
+            payload_hash="0" * 64,
+            case_id=case.id,
+            update_id=published.id,
+            result="published",
+        )
+    )
+    session.add(
+        Invitation(
+            user_id=victim.id,
+            case_id=case.id,
+            created_by_id=isva.id,
+            purpose=InvitationPurpose.VICTIM,
+            token_hash=f"{tag}-token".ljust(64, "0"),
+            expires_at=now,
+        )
+    )
+    person.internal.append(f"{tag}-partner-reference")
     for actor in (isva, supervisor):
         audit.record(
             session,
