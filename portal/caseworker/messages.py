@@ -25,7 +25,7 @@ from portal.caseworker import bp
 from portal.extensions import db
 from portal.models import CallbackRequest, Case, Organisation, Role
 from portal.policy import Action, Audience, can, case_route
-from portal.services import audit, callbacks, message_inbox, messaging
+from portal.services import audit, callbacks, message_inbox, message_notes, messaging
 
 
 class ReplyForm(FlaskForm):
@@ -58,7 +58,7 @@ class CallbackDoneForm(FlaskForm):
 
 def _reply_form(case: Case, formdata: Any = None) -> ReplyForm:
     form = ReplyForm(formdata=formdata) if formdata is not None else ReplyForm(formdata=None)
-    saved = messaging.saved_replies(db.session(), case.organisation_id)
+    saved = message_notes.saved_replies(db.session(), case.organisation_id)
     form.saved_reply.choices = [("", str(_l("Choose a saved reply")))] + [
         (str(s.id), s.title) for s in saved
     ]
@@ -89,7 +89,7 @@ def _page(
             reply_form=reply_form or _reply_form(case),
             note_form=note_form or NoteForm(formdata=None),
             may_send=can(user, Action.SEND_MESSAGE, case),
-            notes=messaging.notes(session, case),
+            notes=message_notes.notes(session, case),
             callbacks=callbacks.open_callbacks(session, [case.id]),
             done_form=CallbackDoneForm(formdata=None),
             failed=failed_notifications_for_cases(session, [case.id]),
@@ -158,7 +158,9 @@ def add_note(case: Case) -> Any:
     if not form.validate_on_submit():
         return _page(case, note_form=form, status=400)
     try:
-        messaging.add_note(db.session(), case, current_user._get_current_object(), form.note.data)
+        message_notes.add_note(
+            db.session(), case, current_user._get_current_object(), form.note.data
+        )
     except messaging.MessagingError as exc:
         form.note.errors = [str(exc)]
         return _page(case, note_form=form, status=400)

@@ -27,7 +27,7 @@ from portal.caseworker import bp
 from portal.extensions import db
 from portal.models import Role
 from portal.models.message import Absence
-from portal.services import availability, messaging
+from portal.services import availability, message_notes, messaging
 from portal.services.cases import assignable_isvas
 
 
@@ -77,7 +77,7 @@ def saved_replies() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            messaging.add_saved_reply(db.session(), user, form.title.data or "", form.body.data)
+            message_notes.add_saved_reply(db.session(), user, form.title.data or "", form.body.data)
         except messaging.MessagingError as exc:
             form.body.errors = [str(exc)]
             status = 400
@@ -92,7 +92,7 @@ def saved_replies() -> Any:
             "caseworker/messages/saved_replies.html",
             form=form,
             delete_form=DeleteForm(formdata=None),
-            replies=messaging.saved_replies(db.session(), user.organisation_id),
+            replies=message_notes.saved_replies(db.session(), user.organisation_id),
         ),
         status,
     )
@@ -103,7 +103,9 @@ def saved_replies() -> Any:
 def delete_saved_reply(saved_id: uuid.UUID) -> BaseResponse:
     if DeleteForm().validate_on_submit():
         try:
-            messaging.delete_saved_reply(db.session(), current_user._get_current_object(), saved_id)
+            message_notes.delete_saved_reply(
+                db.session(), current_user._get_current_object(), saved_id
+            )
         except messaging.NotPermittedError:
             pass
         else:

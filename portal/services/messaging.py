@@ -17,7 +17,6 @@ import logging
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 from notifications import notify
 from portal.clock import utcnow
 from portal.models import Case, Role, User
-from portal.models.message import Message, MessageDirection, NoteToFile, SavedReply, SystemEvent
+from portal.models.message import Message, MessageDirection, SystemEvent
 from portal.policy import Action, Relation, can, relation_to_case
 from portal.services import audit, availability
 
@@ -94,10 +93,15 @@ def _existing(session: Session, case: Case, key: str) -> Message | None:
     )
 
 
-def _next_seq(session: Session, case: Case) -> int:
-    # Lock the case row (PostgreSQL) so two messages at once cannot take the same number;
-    # SQLite serialises writers (BEGIN IMMEDIATE).
+def _lock_case(session: Session, case: Case) -> None:
+    """Serialise writers to one conversation: taken before the idempotency check, so a
+    resubmitted form racing the first finds its message instead of failing on the unique
+    key, and two messages cannot take the same number. PostgreSQL locks the case row; SQLite
+    serialises writers anyway (BEGIN IMMEDIATE)."""
     session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+
+
+def _next_seq(session: Session, case: Case) -> int:
     current = session.scalar(select(func.max(Message.seq)).where(Message.case_id == case.id))
     return (current or 0) + 1
 
@@ -154,6 +158,7 @@ def send_from_victim(
     if Role(victim.role) is not Role.VICTIM or not can(victim, Action.SEND_MESSAGE, case):
         raise NotPermittedError
     key = _check_key(idempotency_key)
+    _lock_case(session, case)
     existing = _existing(session, case, key)
     if existing is not None:
         return existing
@@ -180,6 +185,7 @@ def reply(
     if not staff.is_staff or not can(staff, Action.SEND_MESSAGE, case):
         raise NotPermittedError
     key = _check_key(idempotency_key)
+    _lock_case(session, case)
     existing = _existing(session, case, key)
     if existing is not None:
         return existing
@@ -195,6 +201,7 @@ def reply(
 def record_handover(session: Session, case: Case, new_isva: User) -> Message:
     """Reassignment keeps the whole history; the victim sees "Your ISVA is now Sam" and is
     told (content-free) there is something new. Called by services.cases.assign."""
+    _lock_case(session, case)
     message = _add(
         session,
         case,
@@ -385,58 +392,3 @@ def hide_for_victim(session: Session, case: Case, victim: User, message_id: uuid
     if message.hidden_by_victim_at is None:
         message.hidden_by_victim_at = utcnow()
     return message
-
-
-# --- notes to file and saved replies ------------------------------------------------------------
-
-
-def add_note(session: Session, case: Case, staff: User, body: str | None) -> NoteToFile:
-    """A note for colleagues: stored apart from messages, so it can never reach the victim."""
-    if not staff.is_staff or not can(staff, Action.VIEW_MESSAGES, case):
-        raise NotPermittedError
-    note = NoteToFile(case_id=case.id, author_id=staff.id, body=clean_body(body))
-    session.add(note)
-    session.flush()
-    return note
-
-
-def notes(session: Session, case: Case) -> Sequence[NoteToFile]:
-    return session.scalars(
-        select(NoteToFile).where(NoteToFile.case_id == case.id).order_by(NoteToFile.created_at)
-    ).all()
-
-
-def saved_replies(session: Session, organisation_id: uuid.UUID) -> Sequence[SavedReply]:
-    return session.scalars(
-        select(SavedReply)
-        .where(SavedReply.organisation_id == organisation_id)
-        .order_by(SavedReply.title)
-    ).all()
-
-
-def add_saved_reply(session: Session, actor: User, title: str, body: str | None) -> SavedReply:
-    if Role(actor.role) is not Role.SUPERVISOR:
-        raise NotPermittedError
-    title = (title or "").strip()
-    if not title or len(title) > 120:
-        raise MessagingError(_l("Enter a name for the saved reply, up to 120 characters"))
-    saved = SavedReply(
-        organisation_id=actor.organisation_id,
-        title=title,
-        body=clean_body(body),
-        created_by_id=actor.id,
-    )
-    session.add(saved)
-    session.flush()
-    return saved
-
-
-def delete_saved_reply(session: Session, actor: User, saved_id: uuid.UUID) -> None:
-    saved = session.get(SavedReply, saved_id)
-    if (
-        Role(actor.role) is not Role.SUPERVISOR
-        or saved is None
-        or saved.organisation_id != actor.organisation_id
-    ):
-        raise NotPermittedError
-    session.delete(saved)
