@@ -33,6 +33,7 @@ def _work_until(app, done, timeout=15.0, **kwargs):
 
 def _rows(session, **where):
     session.commit()  # end the read snapshot: see what the worker committed
+    session.expire_all()
     query = select(Notification)
     for key, value in where.items():
         query = query.where(getattr(Notification, key) == value)
