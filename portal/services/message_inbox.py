@@ -23,7 +23,7 @@ from portal.models import Assignment, CallbackRequest, Case, CaseStatus, Role, U
 from portal.models.message import Message, MessageDirection
 from portal.services import availability
 from portal.services.callbacks import open_callbacks
-from portal.services.deadlines import LONDON, add_working_days, london_today
+from portal.services.deadlines import LONDON, add_working_days, clock_starts, london_today
 
 
 @dataclass
@@ -118,7 +118,9 @@ def inbox(session: Session, user: User, target_days: int) -> list[InboxRow]:
         elif isinstance(since, str):
             since = datetime.fromisoformat(since)
         row.awaiting_since = since
-        row.reply_due = add_working_days(since.astimezone(LONDON).date(), target_days)
+        # The Victims' Code clock rules: after 17:00 or on a non-working day counts from the
+        # next working day.
+        row.reply_due = add_working_days(clock_starts(since), target_days)
     for callback in open_callbacks(session, ids):
         rows[callback.case_id].callbacks.append(callback)
     for failed in failed_notifications_for_cases(session, ids):

@@ -295,3 +295,23 @@ def test_victim_is_not_told_in_quiet_hours_and_not_at_all_when_they_chose_not(wo
     messaging.reply(session, world.case, world.isva, "Again", messaging.new_idempotency_key())
     session.flush()
     assert len(notified(session, world.victim)) == 1  # nothing new queued
+
+
+def test_reply_target_counts_working_days_from_the_clock_start(world, session):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from portal.services.message_inbox import inbox
+
+    # Friday 18:00 London: the clock starts on Monday, so a 1-day target is due on Tuesday.
+    with time_machine.travel(datetime(2027, 1, 15, 18, 0, tzinfo=UTC), tick=False):
+        messaging.send_from_victim(
+            session, world.case, world.victim, "Weekend?", messaging.new_idempotency_key()
+        )
+        session.flush()
+    for day, overdue in ((18, False), (19, False), (20, True)):  # Mon, Tue, Wed
+        with time_machine.travel(datetime(2027, 1, day, 12, 0, tzinfo=UTC), tick=False):
+            [row] = inbox(session, world.isva, 1)
+            assert str(row.reply_due) == "2027-01-19"
+            assert row.overdue is overdue, day
