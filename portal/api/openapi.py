@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.journey import SECTIONS
-from portal.services.partner_events import CASE_REFERENCE_MAX, EVENT_ID_PATTERN
+from portal.services.partner_payload import CASE_REFERENCE_MAX, EVENT_ID_PATTERN
 from portal.services.partners import PARTNER_AGENCIES, postable_events
 from portal.services.updates import REASON_MAX, SECTION_MAX
 
