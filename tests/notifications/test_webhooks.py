@@ -181,3 +181,46 @@ def test_unsigned_inbound_stop_is_refused(notify_app, app_session):
     )
     app_session.refresh(sms)
     assert sms.opted_out_at is None
+
+
+def test_signed_callbacks_from_the_provider_reach_the_portal_over_http(make_app, twilio_server):
+    """The local Twilio server POSTs signed status callbacks to the portal, served for real."""
+    import socket
+    import threading
+
+    from sqlalchemy.orm import Session
+    from werkzeug.serving import make_server
+
+    from portal.extensions import db
+    from tests.notifications.conftest import FAST_WORKER, provider_settings
+    from tests.notifications.workers import wait_for
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = {**provider_settings(twilio_server), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+    app = make_app(**settings, **FAST_WORKER)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    twilio_server.state.callbacks = True
+    try:
+        with app.app_context():
+            session = Session(bind=db.engine, expire_on_commit=False)
+            victim, _, _ = make_victim(session)
+            notify(session, victim, "update", source_key="live-callback")
+            session.commit()
+            Worker(app, concurrency=1).run(once=True)
+
+            def delivered() -> bool:
+                session.commit()
+                session.expire_all()
+                row = session.scalar(
+                    select(Notification).where(Notification.recipient_id == victim.id)
+                )
+                return row.status == Status.DELIVERED
+
+            wait_for(delivered, timeout=20)
+            session.close()
+    finally:
+        server.shutdown()
