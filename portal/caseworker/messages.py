@@ -63,7 +63,8 @@ def _reply_form(case: Case, formdata: Any = None) -> ReplyForm:
         (str(s.id), s.title) for s in saved
     ]
     form._saved = {str(s.id): s for s in saved}
-    if not form.idempotency_key.data:
+    if not messaging.KEY_PATTERN.match(form.idempotency_key.data or ""):
+        # A missing or mangled key gets a fresh one, so sending again works.
         form.idempotency_key.data = messaging.new_idempotency_key()
     return form
 

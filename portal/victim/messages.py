@@ -94,7 +94,8 @@ def _page(case: Case, form: MessageForm, status: int = 200) -> tuple[str, int]:
     convo = messaging.conversation(session, case, for_victim=True, before=before)
     if before is None:
         messaging.mark_read_by_victim(session, case, current_user._get_current_object())
-    if not form.idempotency_key.data:
+    if not messaging.KEY_PATTERN.match(form.idempotency_key.data or ""):
+        # A missing or mangled key gets a fresh one, so sending again works.
         form.idempotency_key.data = messaging.new_idempotency_key()
     who = messaging.readers(session, case)
     return (

@@ -170,3 +170,19 @@ def test_staff_reply_over_the_limit_keeps_the_text(world, session, client_reques
     page = reply_as_staff(client_request, world.case, "b" * 5001, expected=400)
     assert page.select_one("textarea[name=body]").text.strip("\n") == "b" * 5001
     assert count(session) == 0
+
+
+def test_a_mangled_form_key_is_an_error_and_sending_again_works(
+    world, session, client_request, login_as
+):
+    login_as(world.victim)
+    page = client_request.get("victim.messages", case_id=world.case.id)
+    values = {**form_values(page, "/messages"), "body": "Keep me", "idempotency_key": "<x>"}
+    page = client_request.post(
+        "victim.send_message", values, _expected_status=400, case_id=world.case.id
+    )
+    assert "Press send again" in page.select_one(".govuk-error-summary").text
+    assert page.select_one("textarea[name=body]").text.strip() == "Keep me"
+    values = {**form_values(page, "/messages"), "body": "Keep me"}
+    client_request.post("victim.send_message", values, case_id=world.case.id)
+    assert count(session) == 1
