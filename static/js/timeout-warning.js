@@ -15,10 +15,13 @@
   var endTimer = null
   var lastFocus = null
 
-  function schedule (remaining) {
+  function schedule (remaining, afterKeepAlive) {
     clearTimeout(warnTimer)
     clearTimeout(endTimer)
-    warnTimer = setTimeout(warn, Math.max(0, remaining - WARN_BEFORE) * 1000)
+    // Near the 12-hour limit staying cannot add time: do not ask again straight away.
+    if (!(afterKeepAlive && remaining <= WARN_BEFORE)) {
+      warnTimer = setTimeout(warn, Math.max(0, remaining - WARN_BEFORE) * 1000)
+    }
     endTimer = setTimeout(function () { window.location.replace(signedOutUrl) }, remaining * 1000)
   }
 
@@ -49,7 +52,7 @@
       return response.json()
     }).then(function (data) {
       close()
-      schedule(data.secondsRemaining)
+      schedule(data.secondsRemaining, true)
     }).catch(function () {
       window.location.replace(signedOutUrl)
     })
