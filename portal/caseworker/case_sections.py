@@ -22,6 +22,7 @@ from notifications import policy as notification_policy
 from portal.auth.forms import Readable
 from portal.caseworker import bp
 from portal.extensions import db
+from portal.journey import CATEGORIES
 from portal.models import Case, User
 from portal.models.contact_notes import VoicemailSafe
 from portal.policy import Action, Audience, can, case_route
@@ -149,6 +150,7 @@ def contact_safety(case: Case) -> Any:
             record=record,
             editor=editor.get(record.updated_by_id) if record else None,
             points=casework.contact_points(session, case),
+            choices=[(c, notification_policy.choice_for(pref, c.key)) for c in CATEGORIES],
             quiet=(
                 f"{quiet_start // 60:02d}:{quiet_start % 60:02d}",
                 f"{quiet_end // 60:02d}:{quiet_end % 60:02d}",

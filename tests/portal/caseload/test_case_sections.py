@@ -8,12 +8,15 @@ from sqlalchemy import select, text
 
 from notifications.models import DeliveryAttempt, Status
 from notifications.tasks import failed_notifications_for_cases
+from portal.journey import CATEGORIES
 from portal.models import AuditEvent, Case, CaseStatus, Role, Update, UpdateStatus
 from portal.models.contact_notes import SafeContactNote
 from portal.services import casework
 from tests.portal.caseload.conftest import MONDAY, World, failed_notification, row_for
+from tests.portal.updates.conftest import set_choice
 from tests.support.factories import make_user
 
+CATEGORY = CATEGORIES[-1].key
 SECRET_NOTE = "Partner checks her phone after six"
 
 
@@ -29,6 +32,7 @@ def test_contact_and_safety_notes_saved_encrypted_and_audited(
     world: World, client_request, login_as
 ):
     w = world
+    set_choice(w.session, w.victim, CATEGORY, "isva_first")
     login_as(w.isva)
     page = client_request.get("caseworker.contact_safety", case_id=w.case.id)
     assert page.select_one("[aria-current=page]").text.strip() == "Contact and safety"
@@ -37,6 +41,9 @@ def test_contact_and_safety_notes_saved_encrypted_and_audited(
     assert "Email" in channels
     assert "+447700900123" not in page.text  # addresses are never shown here
     assert "21:00 to 08:00" in page.select_one("[data-testid=quiet-hours]").text
+    choices = page.select_one("[data-testid=choices]").text
+    assert "Tell me" in choices
+    assert "My ISVA tells me first" in choices
     client_request.post(
         "caseworker.contact_safety",
         {"safe_times": "Weekdays 10 to 2", "voicemail_safe": "no", "notes": SECRET_NOTE},
