@@ -20,7 +20,7 @@ from portal.policy import Action, Audience, case_route
 from portal.rights_forms import DecideErasureForm, RecordSarForm, ReleaseForm
 from portal.services import rights, rights_requests
 from portal.services.deadlines import london_today
-from portal.victim.my_information import download
+from portal.victim.my_information import FORMATS, download
 
 
 def _me() -> User:
@@ -54,12 +54,12 @@ def case_subject_access(case: Case) -> BaseResponse | str:
     )
 
 
-@bp.get("/cases/<uuid:case_id>/subject-access/<uuid:sar_id>/export.<any(html, json):kind>")
+@bp.get("/cases/<uuid:case_id>/subject-access/<uuid:sar_id>/export.<kind>")
 @case_route(Action.VIEW_CASE_CONTENT, Audience.STAFF)
 def subject_access_export(case: Case, sar_id: uuid.UUID, kind: str) -> Response:
     me = _me()
     sar = rights_requests.sar_for_case(db.session(), case, sar_id)
-    if sar is None:
+    if sar is None or kind not in FORMATS:
         abort(404)
     document = rights.export(db.session(), case.victim, staff=me)
     rights_requests.audit_export(db.session(), me, case, sar.id, current_request_id())

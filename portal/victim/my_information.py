@@ -53,6 +53,9 @@ def my_information() -> str:
     )
 
 
+FORMATS = ("html", "json")
+
+
 def download(document: dict[str, object], kind: str, stem: str, day: date) -> Response:
     """An attachment: a self-contained HTML page or the JSON document."""
     if kind == "json":
@@ -68,9 +71,11 @@ def download(document: dict[str, object], kind: str, stem: str, day: date) -> Re
     return response
 
 
-@bp.get("/my-information/download.<any(html, json):kind>")
+@bp.get("/my-information/download.<kind>")
 @role_required(Role.VICTIM)
 def my_information_download(kind: str) -> Response:
+    if kind not in FORMATS:
+        abort(404)
     document = rights.export(db.session(), _me())
     return download(document, kind, "my-information", london_today())
 
