@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from notifications.models import Notification, Status
 from portal.models import CallbackRequest, CallbackStatus, Update, UpdateStatus
@@ -137,6 +137,23 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+TRIAL_DATES = ("trial_date_set", "trial_date_changed")
+
+
+def _not_superseded() -> Any:
+    """A trial date counts until a later published "trial date changed" replaces it."""
+    later = aliased(Update)
+    return or_(
+        Update.event_key.not_in(TRIAL_DATES),
+        ~exists().where(
+            later.case_id == Update.case_id,
+            later.event_key == "trial_date_changed",
+            later.status == UpdateStatus.PUBLISHED,
+            later.published_at > Update.published_at,
+        ),
+    )
+
+
 def compute_signals(
     session: Session,
     rows: dict[uuid.UUID, Row],
@@ -215,6 +232,7 @@ def compute_signals(
                         and_(
                             published,
                             Update.event_key.in_(DATED_EVENTS),
+                            _not_superseded(),
                             Update.event_date >= today,
                             Update.event_date <= horizon,
                         ),

@@ -160,6 +160,18 @@ def test_hearing_in_the_next_14_days_from_published_updates_only(world: World, t
     assert Signal.HEARING not in row_for(w).signals
 
 
+def test_a_changed_trial_date_replaces_the_earlier_one(world: World, time_machine):
+    w = world
+    _publish(w, "trial_date_set", event_date=date(2027, 3, 10))
+    assert row_for(w).next_hearing == date(2027, 3, 10)
+    time_machine.move_to(MONDAY + timedelta(hours=1), tick=False)
+    _publish(w, "trial_date_changed", event_date=date(2027, 6, 1), reason="Court list")
+    assert Signal.HEARING not in row_for(w).signals
+    time_machine.move_to(MONDAY + timedelta(hours=2), tick=False)
+    _publish(w, "trial_date_changed", event_date=date(2027, 3, 8), reason="Brought forward")
+    assert row_for(w).next_hearing == date(2027, 3, 8)
+
+
 def test_window_closing_within_14_days_then_gone_once_closed(world: World, time_machine):
     w = world  # Unduly Lenient Sentence: 28 calendar days after the sentence
     update = _publish(w, "sentence", event_date=date(2027, 2, 10))
