@@ -55,6 +55,11 @@ def openapi() -> Response:
 @limiter.limit(_rate_limit, key_func=_rate_key)
 def case_events() -> Response:
     session = db.session()
+    # Every accepted request writes (the key's last use, the event): on SQLite take the write
+    # lock up front, so two requests for one event id queue instead of deadlocking.
+    # (A browser's session cookie may already have opened the transaction: partners send none.)
+    if not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     key = partners.authenticate(session, request.headers.get("Authorization"))
     if key is None:
         session.rollback()
