@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
 
     # The Twilio SDK logs request URLs (with phone numbers) at INFO: never let it.
     logging.getLogger("twilio").setLevel(logging.WARNING)
+    _check_templates(app)
     app.extensions["notifications"] = {"providers": build_providers(app)}
     app.register_blueprint(webhooks_bp)
     if app.debug:
@@ -36,3 +37,21 @@ def init_app(app: Flask) -> None:
 
         app.register_blueprint(dev_bp)
     app.cli.add_command(notifications_cli)
+
+
+def _check_templates(app: Flask) -> None:
+    """Refuse to start if the configured service name or address would make any message
+    fail the neutrality check (a worker must never meet that mid-send)."""
+    from notifications.config import base_url
+    from notifications.render import KINDS, UnsafeContentError, render
+    from portal.config import ConfigError
+
+    settings = app.config["WAYPOINT_SETTINGS"]
+    for kind in KINDS:
+        try:
+            render(kind, service=settings.SERVICE_NAME, url=base_url(settings), code="000000")
+        except UnsafeContentError:
+            raise ConfigError(
+                "SERVICE_NAME or PUBLIC_BASE_URL would make notifications name the service's "
+                "purpose (or not fit one SMS); choose a neutral name."
+            ) from None

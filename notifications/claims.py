@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from notifications import policy
 from notifications.config import base_url, status_callback_url
@@ -50,6 +50,7 @@ class Job:
     started_at: datetime
     message: OutgoingMessage
     follower_ids: list[uuid.UUID] = field(default_factory=list)
+    lease_until: datetime | None = None
 
 
 def _due(now: datetime):
@@ -71,9 +72,18 @@ def claim(
     settings: Settings,
 ) -> list[Job]:
     """Claim up to ``limit`` sends (one per contact point). Does not commit."""
+    in_flight = aliased(Notification)
     candidates = session.scalars(
         select(Notification.contact_point_id)
         .where(*_due(now))
+        .where(
+            ~select(in_flight.id)
+            .where(
+                in_flight.contact_point_id == Notification.contact_point_id,
+                in_flight.status == Status.SENDING,
+            )
+            .exists()
+        )
         .group_by(Notification.contact_point_id)
         .order_by(func.min(Notification.not_before))
         .limit(limit * 4)
@@ -260,4 +270,5 @@ def _start_attempt(
         now,
         message,
         [r.id for r in followers],
+        lease,
     )

@@ -45,6 +45,11 @@ class WorkerConfig:
             values[f.name] = kind(raw)
         config = cls(**values)
         settings: Settings = app.config["WAYPOINT_SETTINGS"]
+        if config.NOTIFY_LEASE_SECONDS < 3 * config.NOTIFY_PROVIDER_TIMEOUT + 1:
+            raise ConfigError(
+                "NOTIFY_LEASE_SECONDS must be at least 3 x NOTIFY_PROVIDER_TIMEOUT + 1: a send "
+                "must always end inside its lease."
+            )
         if config.WAYPOINT_FAULT:
             if settings.WAYPOINT_ENV != "test":
                 raise ConfigError("WAYPOINT_FAULT is a test-only hook; refusing to start.")

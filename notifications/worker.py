@@ -129,6 +129,11 @@ class Worker:
     # -- sending ---------------------------------------------------------------------------
     def _send(self, job: Job) -> Outcome:
         provider = self.providers[job.channel]
+        margin = timedelta(seconds=send_margin(self.config))
+        if job.lease_until is not None and utcnow() > job.lease_until - margin:
+            # Waited too long behind other sends: our lease may run out mid-call and another
+            # worker would then reconcile a send still in flight. Not sent: give it back.
+            return Outcome(job.notification_id, job.attempt_id, NOT_SEEN_OUTCOME, code="lease")
         if self.config.WAYPOINT_FAULT == "before_provider":
             os._exit(FAULT_EXIT)
         try:
@@ -345,6 +350,12 @@ class Worker:
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+
+
+def send_margin(config: WorkerConfig) -> float:
+    """A send starts only if it can finish (connect + read timeouts, plus slack) well inside
+    the lease, so no request is still on its way when another worker reconciles the row."""
+    return 2 * config.NOTIFY_PROVIDER_TIMEOUT + 1.0
 
 
 def _probe(

@@ -30,7 +30,7 @@ from tests.support.twilio_server import (
 FAST_WORKER = {
     "NOTIFY_BATCH_SIZE": 20,
     "NOTIFY_POLL_SECONDS": 0.05,
-    "NOTIFY_LEASE_SECONDS": 3.0,
+    "NOTIFY_LEASE_SECONDS": 5.0,
     "NOTIFY_PROVIDER_TIMEOUT": 1.0,
     "NOTIFY_BACKOFF_BASE": 0.01,
     "NOTIFY_BACKOFF_CAP": 0.05,

@@ -148,3 +148,30 @@ def test_the_console_provider_keeps_messages_on_this_machine(make_app):
     outbox = read_outbox(Path(app.config["WAYPOINT_SETTINGS"].INSTANCE_PATH) / "dev-outbox.jsonl")
     assert [m["to"] for m in outbox] == [address]
     assert outbox[0]["body"].startswith("You have a new update")
+
+
+def test_a_service_name_that_would_name_the_purpose_is_refused_at_start(make_app):
+    with pytest.raises(ConfigError, match="neutral"):
+        make_app(SERVICE_NAME="Rape Support Portal")
+
+
+def test_a_send_whose_lease_is_nearly_over_is_given_back_not_started(
+    notify_app, app_session, twilio_server
+):
+    victim, sms, _ = make_victim(app_session)
+    notify(app_session, victim, "update", source_key="late")
+    app_session.commit()
+    worker = Worker(notify_app, concurrency=1)
+    (job,) = worker._claim(10)
+    job.lease_until = datetime.now(UTC) + timedelta(seconds=1)  # less than the send margin
+    outcome = worker._send(job)
+    assert (outcome.kind, outcome.code) == ("not_seen", "lease")
+    assert twilio_server.messages_to(sms.address) == []
+    worker._record([outcome])
+    _work(notify_app)
+    assert len(twilio_server.messages_to(sms.address)) == 1
+
+
+def test_a_lease_shorter_than_a_send_can_take_is_refused(make_app):
+    with pytest.raises(ConfigError, match="NOTIFY_LEASE_SECONDS"):
+        make_app(NOTIFY_LEASE_SECONDS=5, NOTIFY_PROVIDER_TIMEOUT=10)
