@@ -138,18 +138,19 @@ def _args(period: compliance.Period) -> dict[str, str]:
 def compliance_report() -> str:
     user = _supervisor()
     form, period = _period()
-    code_rows = responses = total = None
+    code_rows = report = None
     if period is not None:
         session = db.session()
         code_rows = compliance.code_compliance(session, user.organisation_id, period)
-        responses, total = compliance.response_times(session, user.organisation, period)
+        report = compliance.response_report(session, user.organisation, period)
     page = render_template(
         "caseworker/compliance/report.html",
         form=form,
         period=period,
         code_rows=code_rows,
-        responses=responses,
-        total=total,
+        responses=report.rows if report else None,
+        total=report.total if report else None,
+        months=report.months if report else None,
         rights=RIGHTS,
         agency_label=_agency_label,
         target=user.organisation.reply_target_working_days,
@@ -245,19 +246,51 @@ def responses_csv(rows: Sequence[compliance.ResponseRow], total: compliance.Resp
     return to_csv(header, body)
 
 
+def months_csv(months: Sequence[compliance.ResponseRow]) -> str:
+    header = [
+        _l("Month"),
+        _l("Messages from victims"),
+        _l("Replied"),
+        _l("Awaiting a reply"),
+        _l("Median working hours to reply"),
+        _l("90th percentile working hours to reply"),
+        _l("Percent within target"),
+    ]
+    return to_csv(
+        header,
+        (
+            [
+                r.month.strftime("%Y-%m") if r.month else "",
+                r.turns,
+                r.answered,
+                r.awaiting,
+                r.median_hours,
+                r.p90_hours,
+                r.within_target_percent,
+            ]
+            for r in months
+        ),
+    )
+
+
 @bp.get("/compliance.csv")
 @role_required(Role.SUPERVISOR)
 def compliance_csv() -> Response:
     user = _supervisor()
     _form, period = _period()
     table = request.args.get("table", "code")
-    if period is None or table not in ("code", "responses"):
+    if period is None or table not in ("code", "responses", "months"):
         abort(400)
     session = db.session()
     if table == "code":
         text = code_csv(compliance.code_compliance(session, user.organisation_id, period))
     else:
-        text = responses_csv(*compliance.response_times(session, user.organisation, period))
+        report = compliance.response_report(session, user.organisation, period)
+        text = (
+            responses_csv(report.rows, report.total)
+            if table == "responses"
+            else months_csv(report.months)
+        )
     _audit(user, "compliance.export")
     db.session.commit()
     name = f"{table}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"

@@ -137,6 +137,7 @@ class ResponseRow:
     within_target: int = 0
     past_target: int = 0  # answered late, or unanswered past the target
     hours: list[float] = field(default_factory=list)
+    month: date | None = None  # the first day of the month, for the per-month rows
 
     @property
     def median_hours(self) -> float | None:
@@ -182,10 +183,23 @@ def reply_due_day(received_at: datetime, target_working_days: int) -> date:
     return deadlines.add_working_days(deadlines.clock_starts(received_at), target_working_days)
 
 
+@dataclass
+class ResponseReport:
+    rows: list[ResponseRow]  # per ISVA, by name
+    total: ResponseRow
+    months: list[ResponseRow]  # every ISVA together, per calendar month of the period
+
+
 def response_times(
     session: Session, organisation: Organisation, period: Period
 ) -> tuple[list[ResponseRow], ResponseRow]:
     """One row per ISVA (by name) and the total, for turns started in the period."""
+    report = response_report(session, organisation, period)
+    return report.rows, report.total
+
+
+def response_report(session: Session, organisation: Organisation, period: Period) -> ResponseReport:
+    """Reply times per ISVA, in total and per month, for turns started in the period."""
     conversation = (
         select(
             Message.case_id,
@@ -241,13 +255,19 @@ def response_times(
     target = max(1, organisation.reply_target_working_days or 1)
     today = deadlines.london_today()
     rows: dict[uuid.UUID | None, ResponseRow] = {}
+    months: dict[date, ResponseRow] = {}
     total = ResponseRow(None, "")
     for received_at, replied_at, isva_id in turns:
+        received, replied = _utc(received_at), _utc(replied_at)
+        if received is None:  # pragma: no cover - created_at is never null
+            continue
+        month = received.astimezone(LONDON).date().replace(day=1)
         row = rows.setdefault(isva_id, ResponseRow(isva_id, names.get(isva_id, "")))
-        for summary in (row, total):
-            _count(summary, _utc(received_at), _utc(replied_at), target, today)
+        by_month = months.setdefault(month, ResponseRow(None, "", month=month))
+        for summary in (row, by_month, total):
+            _count(summary, received, replied, target, today)
     ordered = sorted(rows.values(), key=lambda r: (r.isva_id is None, r.name.casefold()))
-    return ordered, total
+    return ResponseReport(ordered, total, [months[m] for m in sorted(months)])
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -258,13 +278,11 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 def _count(
     row: ResponseRow,
-    received_at: datetime | None,
+    received_at: datetime,
     replied_at: datetime | None,
     target: int,
     today: date,
 ) -> None:
-    if received_at is None:  # pragma: no cover - created_at is never null
-        return
     row.turns += 1
     due_day = reply_due_day(received_at, target)
     if replied_at is None:

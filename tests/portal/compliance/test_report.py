@@ -154,3 +154,23 @@ def test_nearest_rank_percentile():
     values = [float(v) for v in range(1, 11)]
     assert compliance.percentile(values, 90) == 9.0
     assert compliance.percentile([4.0], 90) == 4.0
+
+
+def test_reply_times_per_month_across_a_longer_period(service):
+    s = service
+    add_message(s, s.case, TO_SERVICE, london(2026, 3, 10, 10))
+    add_message(s, s.case, TO_VICTIM, london(2026, 3, 10, 12), s.priya)
+    add_message(s, s.case, TO_SERVICE, london(2026, 4, 14, 10))
+    add_message(s, s.case, TO_VICTIM, london(2026, 4, 14, 11), s.priya)
+    add_message(s, s.other, TO_SERVICE, london(2026, 4, 15, 10))
+    add_message(s, s.other, TO_VICTIM, london(2026, 4, 15, 14), s.sam)
+
+    report = compliance.response_report(
+        s.session, s.org, compliance.Period(date(2026, 3, 1), date(2026, 4, 30))
+    )
+
+    assert [(m.month, m.turns, m.median_hours) for m in report.months] == [
+        (date(2026, 3, 1), 1, 2.0),
+        (date(2026, 4, 1), 2, 2.5),
+    ]
+    assert report.total.turns == 3

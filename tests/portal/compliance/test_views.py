@@ -164,3 +164,30 @@ def test_the_report_takes_the_same_number_of_queries_for_2_and_40_cases(service,
     session.expire_all()
     many = queries_for_report()
     assert few == many
+
+
+def test_a_longer_period_shows_and_exports_reply_times_by_month(service, login_as, client_request):
+    s = service
+    add_message(s, s.case, MessageDirection.TO_SERVICE, london(2026, 3, 10, 10))
+    add_message(s, s.case, MessageDirection.TO_VICTIM, london(2026, 3, 10, 12), s.priya)
+    add_message(s, s.case, MessageDirection.TO_SERVICE, london(2026, 4, 14, 10))
+    login_as(s.supervisor)
+
+    page = client_request.get("caseworker.compliance_report", start="1 3 2026", end="30 4 2026")
+    months = [th.get_text(strip=True) for th in page.select("table")[-1].select("tbody th")]
+    _response, rows = _csv(client_request.client, table="months", start="1 3 2026", end="30 4 2026")
+
+    assert months == ["March 2026", "April 2026"]
+    assert rows == [
+        [
+            "Month",
+            "Messages from victims",
+            "Replied",
+            "Awaiting a reply",
+            "Median working hours to reply",
+            "90th percentile working hours to reply",
+            "Percent within target",
+        ],
+        ["2026-03", "1", "1", "0", "2.0", "2.0", "100"],
+        ["2026-04", "1", "0", "1", "", "", "0"],
+    ]
