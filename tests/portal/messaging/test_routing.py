@@ -315,3 +315,14 @@ def test_reply_target_counts_working_days_from_the_clock_start(world, session):
             [row] = inbox(session, world.isva, 1)
             assert str(row.reply_due) == "2027-01-19"
             assert row.overdue is overdue, day
+
+
+def test_without_an_isva_the_supervisors_are_told(world, session, client_request, login_as):
+    from tests.support.factories import make_case as new_case
+
+    unassigned = new_case(session, world.org, world.victim)
+    login_as(world.victim)
+    page = client_request.get("victim.messages", case_id=unassigned.id)
+    assert "You do not have an ISVA at the moment" in page.text
+    send_as_victim(client_request, unassigned, "Is anyone there?")
+    assert [n.case_id for n in notified(session, world.supervisor)] == [unassigned.id]
