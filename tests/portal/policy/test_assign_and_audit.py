@@ -187,3 +187,35 @@ def test_org_without_isvas_gets_a_plain_message(session, client_request, login_a
     login_as(supervisor)
     page = client_request.get("caseworker.assign", case_id=case.id)
     assert "no ISVAs in your service" in page.text
+
+
+def test_who_has_viewed_counts_days_in_london_time(world, session):
+    """Two looks an hour apart either side of midnight in London (23:30 and 00:30 BST) are
+    two days, although both are on the same UTC date."""
+    from datetime import UTC, datetime
+
+    for when in (
+        datetime(2026, 7, 1, 22, 30, tzinfo=UTC),
+        datetime(2026, 7, 1, 23, 30, tzinfo=UTC),
+    ):
+        event = audit.record(
+            session,
+            actor=world.isva,
+            action="case.view_case",
+            outcome=AuditOutcome.ALLOWED,
+            case=world.case,
+        )
+        event.occurred_at = when
+    audit.record(  # a refusal is not a look
+        session,
+        actor=world.unassigned_isva,
+        action="case.view_case",
+        outcome=AuditOutcome.DENIED,
+        case=world.case,
+    )
+    session.flush()
+    viewings = audit.staff_viewings(session, world.case)
+    assert [(v.first_name, v.role, v.day.isoformat()) for v in viewings] == [
+        ("Priya", Role.ISVA, "2026-07-02"),
+        ("Priya", Role.ISVA, "2026-07-01"),
+    ]
