@@ -83,3 +83,19 @@ def test_the_case_pages_link_to_the_conversation(world, client_request, login_as
     assert page.find("a", string="Messages with the victim")
     page = client_request.get("caseworker.home")
     assert page.find("a", string="Messages inbox")["href"] == "/caseworker/messages"
+
+
+def test_the_conversation_shows_the_case_updates_beside_it_for_the_assigned_isva(
+    world, session, client_request, login_as
+):
+    from portal.services import availability
+
+    login_as(world.isva)
+    page = client_request.get("caseworker.conversation", case_id=world.case.id)
+    assert page.find("h2", id="updates")
+    today = availability.london_day()
+    availability.set_absence(session, world.isva, world.isva, world.cover, today, today)
+    session.flush()
+    login_as(world.cover)  # cover answers messages; updates stay with the assigned ISVA
+    page = client_request.get("caseworker.conversation", case_id=world.case.id)
+    assert page.find("h2", id="updates") is None
