@@ -19,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
 )
 from markupsafe import Markup, escape
+from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 
@@ -115,6 +116,16 @@ def _page(case: Case, form: MessageForm, status: int = 200) -> tuple[str, int]:
     )
 
 
+def _send(case: Case, form: MessageForm) -> None:
+    messaging.send_from_victim(
+        db.session(),
+        case,
+        current_user._get_current_object(),
+        form.body.data,
+        form.idempotency_key.data,
+    )
+
+
 @bp.get("/cases/<uuid:case_id>/messages")
 @case_route(Action.VIEW_MESSAGES, Audience.VICTIM)
 def messages(case: Case) -> Any:
@@ -128,13 +139,13 @@ def send_message(case: Case) -> Any:
     if not form.validate_on_submit():
         return _page(case, form, 400)
     try:
-        messaging.send_from_victim(
-            db.session(),
-            case,
-            current_user._get_current_object(),
-            form.body.data,
-            form.idempotency_key.data,
-        )
+        try:
+            _send(case, form)
+        except OperationalError:
+            # The same form sent twice at once (SQLite: the other request took the write lock
+            # first; PostgreSQL: a lock conflict). Start again once: the key finds its message.
+            db.session.rollback()
+            _send(case, form)
     except messaging.RateLimitedError as exc:
         form.body.errors = [str(exc)]
         return _page(case, form, 429)

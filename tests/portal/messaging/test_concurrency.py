@@ -1,7 +1,8 @@
 """A double tap really at once: two requests with the same form race on separate connections
 (committed database). Never two messages. On PostgreSQL the second waits for the case lock and
 gets the first one's message; SQLite cannot upgrade a reader that lost the race, so there the
-second is refused (an error, never a duplicate)."""
+second is refused (an error, never a duplicate), and the victim's send view starts it again
+once, which then finds the first message (test_sending: losing a write race)."""
 
 from __future__ import annotations
 

@@ -186,3 +186,26 @@ def test_a_mangled_form_key_is_an_error_and_sending_again_works(
     values = {**form_values(page, "/messages"), "body": "Keep me"}
     client_request.post("victim.send_message", values, case_id=world.case.id)
     assert count(session) == 1
+
+
+def test_losing_a_write_race_is_retried_once_and_finds_the_first_message(
+    world, session, client_request, login_as, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    real = messaging.send_from_victim
+    calls: list[int] = []
+
+    def racing(db_session, case, victim, body, key):
+        calls.append(1)
+        if len(calls) == 1:  # the other request wins the race and commits first
+            real(session, case, victim, body, key)
+            session.flush()
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real(db_session, case, victim, body, key)
+
+    monkeypatch.setattr(messaging, "send_from_victim", racing)
+    login_as(world.victim)
+    send_as_victim(client_request, world.case, "Only once")
+    assert len(calls) == 2
+    assert count(session) == 1
