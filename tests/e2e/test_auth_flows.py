@@ -91,7 +91,8 @@ def test_victim_invitation_to_home_and_sign_out(live_server, new_page, width):
     page.goto(live_server.path("/account/change-passphrase"))
     _check(page, width)
     page.get_by_role("button", name="Continue").click()
-    _check(page, width)  # the error summary
+    page.locator(".govuk-error-summary").wait_for()  # the new page, not the old one
+    _check(page, width)
 
     # Optional two-step verification: on, then off again.
     page.goto(live_server.path("/account/two-step"))
@@ -99,6 +100,7 @@ def test_victim_invitation_to_home_and_sign_out(live_server, new_page, width):
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Continue").click()
+    page.locator("#recovery-codes").wait_for()
     assert len(page.locator("#recovery-codes li").all_inner_texts()) == 10
     _check(page, width)
     page.goto(live_server.path("/account/two-step/turn-off"))
@@ -164,9 +166,11 @@ def test_staff_invitation_totp_enrolment_and_caseworker_pages(live_server, new_p
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     page.get_by_label("Code from your authenticator app").fill("000000")
     page.get_by_role("button", name="Continue").click()
-    _check(page, width)  # with the error summary
+    page.locator(".govuk-error-summary").wait_for()  # the new page, not the old one
+    _check(page, width)
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Continue").click()
+    page.locator("#recovery-codes").wait_for()
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     _check(page, width)
@@ -177,20 +181,21 @@ def test_staff_invitation_totp_enrolment_and_caseworker_pages(live_server, new_p
     page.goto(live_server.path("/caseworker/cases/new"))
     _check(page, width)
     page.get_by_role("button", name="Open case and create invitation").click()
-    _check(page, width)  # the error summary
+    page.locator(".govuk-error-summary").wait_for()  # the new page, not the old one
+    _check(page, width)
     reference = f"E2E-{uuid.uuid4().hex[:6]}"
     page.get_by_label("Case reference").fill(reference)
     page.get_by_label("Email address").fill(f"mo-{uuid.uuid4().hex[:6]}@example.org")
     page.get_by_label("ISVA for this case").select_option(label="Sam Isva")
     page.get_by_role("button", name="Open case and create invitation").click()
-    assert page.locator("h1").inner_text() == "Case opened"
+    page.get_by_role("heading", level=1, name="Case opened").wait_for()
     _check(page, width)
     with live_server.app.app_context():
         case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
     page.goto(live_server.path(f"/caseworker/cases/{case_id}/invitation"))
     _check(page, width)
     page.get_by_role("button", name="Create a new invitation").click()
-    assert page.locator("h1").inner_text() == "New invitation created"
+    page.get_by_role("heading", level=1, name="New invitation created").wait_for()
     _check(page, width)
 
     page.goto(live_server.path("/caseworker/staff/invite"))
@@ -198,7 +203,7 @@ def test_staff_invitation_totp_enrolment_and_caseworker_pages(live_server, new_p
     page.goto(live_server.path("/caseworker/staff"))
     _check(page, width)
     page.get_by_role("link", name="Disable Sam Isva").click()
-    assert page.locator("h1").inner_text() == "Disable the account of Sam Isva"
+    page.get_by_role("heading", level=1, name="Disable the account of Sam Isva").wait_for()
     _check(page, width)
 
     page.get_by_role("button", name="Sign out").first.click()
