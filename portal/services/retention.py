@@ -107,6 +107,9 @@ def due_cases(session: Session, now: datetime | None = None) -> list[tuple[Case,
         .join(Organisation, Organisation.id == Case.organisation_id)
         .where(Case.status == CaseStatus.CLOSED)
         .order_by(Case.closed_at, Case.id)
+        # Two runs at once (PostgreSQL): each case is taken by one; SQLite's BEGIN IMMEDIATE
+        # already lets only one run write at a time.
+        .with_for_update(of=Case, skip_locked=True)
     ).all()
     erasing = set(
         session.scalars(

@@ -170,3 +170,17 @@ def test_a_request_of_another_case_is_not_found_through_this_one(
         "caseworker.subject_access_export", case_id=world.a.case.id, sar_id=sar.id, kind="json"
     )
     assert response.status_code == 404
+
+
+def test_the_pages_are_linked_from_where_staff_look(world: World, login_as, client_request):
+    login_as(world.supervisor)
+    page = client_request.get("caseworker.case_subject_access", case_id=world.a.case.id)
+    current = page.select_one("[data-testid=case-nav] [aria-current=page]")
+    assert current.get_text().strip() == "Subject access"
+    case_page = client_request.get("caseworker.case_page", case_id=world.a.case.id)
+    assert case_page.find("a", string="Subject access")
+    caseload = client_request.get("caseworker.home")
+    assert caseload.find("a", href="/caseworker/subject-access")
+    login_as(world.admin)
+    admin_home = client_request.get("caseworker.home")
+    assert admin_home.find("a", href="/caseworker/organisation")
