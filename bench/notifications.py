@@ -179,24 +179,37 @@ def seed(app: Any, channel: str, count: int) -> list[uuid.UUID]:
     return ids
 
 
-def publish(app: Any, user_ids: list[uuid.UUID]) -> dict[str, float]:
-    """notify() for every victim in batched transactions; returns commit time per id."""
+def publish(app: Any, user_ids: list[uuid.UUID], publishers: int = 4) -> dict[str, float]:
+    """notify() for every victim, from ``publishers`` threads (as concurrent web requests
+    would), in batched transactions; returns the commit time per notification id."""
     published: dict[str, float] = {}
-    with app.app_context():
-        # SQLite: take the write lock up front, as a web request that writes should (a deferred
-        # transaction that read first cannot upgrade once the worker has committed).
-        session = Session(bind=db.engine.execution_options(sqlite_begin="IMMEDIATE"))
-        for start in range(0, len(user_ids), PUBLISH_BATCH):
-            batch = user_ids[start : start + PUBLISH_BATCH]
-            users = session.scalars(select(User).where(User.id.in_(batch))).all()
-            rows = []
-            for user in users:
-                rows += notify(session, user, "update", source_key=f"bench:{user.id}").notifications
-            session.commit()
-            stamp = time.time()
-            for row in rows:
-                published[str(row.id)] = stamp
-        session.close()
+    lock = threading.Lock()
+
+    def run(chunk: list[uuid.UUID]) -> None:
+        with app.app_context():
+            # SQLite: take the write lock up front, as a web request that writes should (a
+            # deferred transaction that read first cannot upgrade once the worker committed).
+            session = Session(bind=db.engine.execution_options(sqlite_begin="IMMEDIATE"))
+            for start in range(0, len(chunk), PUBLISH_BATCH):
+                batch = chunk[start : start + PUBLISH_BATCH]
+                users = session.scalars(select(User).where(User.id.in_(batch))).all()
+                rows = []
+                for user in users:
+                    result = notify(session, user, "update", source_key=f"bench:{user.id}")
+                    rows += result.notifications
+                session.commit()
+                stamp = time.time()
+                with lock:
+                    for row in rows:
+                        published[str(row.id)] = stamp
+            session.close()
+
+    chunks = [user_ids[n::publishers] for n in range(publishers)]
+    threads = [threading.Thread(target=run, args=(chunk,)) for chunk in chunks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return published
 
 

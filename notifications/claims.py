@@ -162,8 +162,16 @@ def claim(
                 row.not_before = later
                 row.updated_at = now
             continue
-        lead = max(live, key=lambda r: (r.attempts, -r.created_at.timestamp()))
-        followers = [r for r in live if r is not lead]
+        if live[0].kind == KIND_VERIFICATION:
+            # Only the newest code is valid (a resend replaces the last): send that one alone.
+            lead = max(live, key=lambda r: r.created_at)
+            for row in live:
+                if row is not lead:
+                    _cancel(row, "superseded", now)
+            followers = []
+        else:
+            lead = max(live, key=lambda r: (r.attempts, -r.created_at.timestamp()))
+            followers = [r for r in live if r is not lead]
         job = _start_attempt(
             session, lead, followers, point, user, pref, now, lease, worker, providers, settings
         )
@@ -190,12 +198,16 @@ def _still_wanted(row: Notification, user: User, point: ContactPoint, pref, now)
         reason = "choice_changed"
     if reason is None:
         return True
+    _cancel(row, reason, now)
+    return False
+
+
+def _cancel(row: Notification, reason: str, now: datetime) -> None:
     row.status = Status.CANCELLED
     row.last_error_code = reason
     row.coalesced_into_id = None
     row.secret = None
     row.updated_at = now
-    return False
 
 
 def _start_attempt(

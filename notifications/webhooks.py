@@ -24,7 +24,7 @@ from notifications.config import WorkerConfig, base_url
 from notifications.contacts import points_for_number, record_opt_in, record_opt_out
 from notifications.models import ConsentSource, DeliveryAttempt, Notification, Status
 from notifications.providers.base import OPTED_OUT, RETRY, classify_twilio
-from notifications.recording import RANK, backoff, fail_permanently, set_with_followers
+from notifications.recording import backoff, fail_permanently, set_with_followers
 from notifications.render import check_neutral
 from portal.access import ACCESS_ATTR
 from portal.clock import utcnow
@@ -118,13 +118,15 @@ def _apply_status(
     lead: Notification, attempt: DeliveryAttempt, status: str, sid: str, code_text: str, now: Any
 ) -> None:
     session = db.session()
-    if status == "sent" and RANK[lead.status] < RANK[Status.SENT]:
+    # Callbacks may arrive out of order: "sent" only moves a send that is in flight, and
+    # neither "sent" nor "delivered" revives a send already failed or due for a retry.
+    if status == "sent" and lead.status == Status.SENDING:
         lead.status = Status.SENT
         lead.sent_at = lead.sent_at or now
         lead.provider_id = lead.provider_id or sid
         lead.lease_until = None
         lead.updated_at = now
-    elif status == "delivered" and RANK[lead.status] < RANK[Status.DELIVERED]:
+    elif status == "delivered" and lead.status in (Status.SENDING, Status.SENT):
         lead.status = Status.DELIVERED
         lead.delivered_at = now
         lead.provider_id = lead.provider_id or sid

@@ -175,3 +175,27 @@ def test_a_send_whose_lease_is_nearly_over_is_given_back_not_started(
 def test_a_lease_shorter_than_a_send_can_take_is_refused(make_app):
     with pytest.raises(ConfigError, match="NOTIFY_LEASE_SECONDS"):
         make_app(NOTIFY_LEASE_SECONDS=5, NOTIFY_PROVIDER_TIMEOUT=10)
+
+
+def test_a_resent_code_replaces_the_last_and_only_the_newest_is_sent(
+    notify_app, app_session, twilio_server
+):
+    victim = make_user(app_session, make_org(app_session))
+    number = "+447123456782"
+    point = set_address(
+        app_session, victim, Channel.SMS, number, safe_confirmed=True, source="portal", actor=victim
+    )
+    send_code(app_session, victim, point)
+    app_session.commit()
+    send_code(app_session, victim, point)
+    app_session.commit()
+    rows = sorted(_rows(app_session, recipient_id=victim.id), key=lambda r: r.created_at)
+    newest = rows[-1].secret
+    _work(notify_app)
+    (message,) = twilio_server.messages_to(number)
+    assert newest in message.body
+    rows = sorted(_rows(app_session, recipient_id=victim.id), key=lambda r: r.created_at)
+    assert [(r.status, r.last_error_code) for r in rows] == [
+        (Status.CANCELLED, "superseded"),
+        (Status.SENT, None),
+    ]

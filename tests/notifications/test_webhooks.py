@@ -224,3 +224,12 @@ def test_signed_callbacks_from_the_provider_reach_the_portal_over_http(make_app,
             session.close()
     finally:
         server.shutdown()
+
+
+def test_a_late_sent_callback_does_not_undo_a_failure(notify_app, app_session, sent):
+    row, attempt, message = sent
+    client = notify_app.test_client()
+    _callback(client, row, attempt, message, "undelivered", ErrorCode="30003")
+    _callback(client, row, attempt, message, "sent")
+    _callback(client, row, attempt, message, "delivered")
+    assert _status(app_session, row) == Status.FAILED_RETRYABLE
