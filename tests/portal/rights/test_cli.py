@@ -55,3 +55,45 @@ def test_dry_run_then_run_then_nothing_left(make_app):
         assert [r.cases_destroyed for r in runs] == [1, 0]
         assert runs[0].summary[str(due_id)]["rows"]["messages"] == 3
         db.session.remove()
+
+
+def test_two_runs_at_once_destroy_each_case_once(make_app):
+    """On PostgreSQL a second run skips the case the first has locked; on SQLite runs are
+    serialised by BEGIN IMMEDIATE. Either way the case is destroyed and audited once."""
+    from sqlalchemy.orm import Session
+
+    from portal.models import AuditEvent
+    from portal.services import retention
+
+    app = make_app()
+    with app.app_context():
+        session = db.session()
+        org = make_org(session)
+        isva = make_user(session, org, Role.ISVA, name="Sam Taylor")
+        supervisor = make_user(session, org, Role.SUPERVISOR, name="Pat Lead")
+        due = plant(session, org, isva, supervisor, "OLD")
+        due.case.status = CaseStatus.CLOSED
+        due.case.closed_at = utcnow() - timedelta(days=400)
+        session.commit()
+        due_id = due.case.id
+        db.session.remove()
+        engine = db.engine.execution_options(sqlite_begin="IMMEDIATE")
+        with app.test_request_context():
+            first = Session(bind=engine)
+            assert [p.case_id for p in retention.run(first).plans] == [due_id]
+            if engine.dialect.name == "postgresql":
+                with Session(bind=engine) as second:
+                    assert retention.run(second).plans == []
+                    second.commit()
+            first.commit()
+            first.close()
+            with Session(bind=engine) as third:
+                assert retention.run(third).plans == []
+                third.commit()
+                destroyed = third.scalars(
+                    select(AuditEvent).where(
+                        AuditEvent.case_id == due_id, AuditEvent.action == "case.destroy_retention"
+                    )
+                ).all()
+                assert len(destroyed) == 1
+        db.engine.dispose()
