@@ -175,6 +175,7 @@ def delivery_log(case: Case) -> str:
         rows=rows,
         people=people,
         ack_form=AcknowledgeForm(formdata=None),
+        attempt_steps=casework.attempt_steps,
         section="deliveries",
     )
 

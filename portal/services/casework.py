@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -195,6 +196,18 @@ class Delivery:
     @property
     def explanation(self) -> str | None:
         return explain(self.notification) if self.failed else None
+
+
+def attempt_steps(attempt: DeliveryAttempt) -> list[tuple[str, datetime]]:
+    """Every state one attempt went through, in order, as (status, time)."""
+    steps = []
+    for item in attempt.history or []:
+        try:
+            status, at = item
+            steps.append((str(status), datetime.fromisoformat(str(at))))
+        except (TypeError, ValueError):
+            continue  # a malformed history entry is skipped, never a broken page
+    return steps
 
 
 def delivery_log(session: Session, case: Case, limit: int = 200) -> list[Delivery]:

@@ -117,6 +117,8 @@ def test_delivery_log_shows_every_attempt_in_words_and_dealing_with_a_failure(
     failed_table = page.select_one(f"[data-status={Status.FAILED_PERMANENT}]")
     assert len(failed_table.select("tbody tr")) == 2
     assert "code 30005" in failed_table.text
+    steps = [li.text.strip() for li in failed_table.select("[data-testid=steps] li")]
+    assert steps[:2] == ["Sending, 10:00:00", "Failed, will try again, 10:00:00"]
     assert "The mobile number is not known to the network." in page.text
     assert "+447700900123" not in page.text
     assert delivered.id
