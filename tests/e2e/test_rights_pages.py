@@ -81,7 +81,7 @@ def check(page: Page, width: int) -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_my_information_and_erasure_request(live_server, new_page, setting, width):
+def test_my_information_and_erasure_request(live_server, new_page, setting, width, tmp_path):
     page, log = new_page(width=width)
     sign_in(page, live_server, setting.victims[width])
     page.goto(live_server.path("/my-case/"))
@@ -94,6 +94,15 @@ def test_my_information_and_erasure_request(live_server, new_page, setting, widt
         page.get_by_role("link", name="Download a copy you can read (web page)").click()
     assert download.value.suggested_filename.startswith("my-information-")
     assert download.value.suggested_filename.endswith(".html")
+    # The copy opens on its own, fetches nothing, and is accessible too.
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    copy, copy_log = new_page(width=width)
+    copy.goto(saved.as_uri())
+    expect(copy.get_by_role("heading", name="Your information", level=1)).to_be_visible()
+    expect(copy.get_by_text("Priya (ISVA)").first).to_be_visible()
+    assert_accessible(copy)
+    assert copy_log.hosts == {""}  # file:// only
     page.get_by_role("link", name="Ask us to erase your information").click()
     page.wait_for_url("**/my-information/erasure")
     check(page, width)
