@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlencode
 
 import pyotp
 import pytest
@@ -65,6 +66,8 @@ def staff(live_server) -> Staff:
             session.add(update)
         for seq, (direction, at) in enumerate(
             [
+                (MessageDirection.TO_SERVICE, learned - timedelta(days=30)),
+                (MessageDirection.TO_VICTIM, learned - timedelta(days=30, hours=-1)),
                 (MessageDirection.TO_SERVICE, learned),
                 (MessageDirection.TO_VICTIM, learned + timedelta(hours=2)),
             ],
@@ -100,6 +103,15 @@ def test_compliance_report_pages(live_server, new_page, staff, width):
     page.goto(live_server.path("/caseworker/compliance"))
     expect(page.get_by_role("heading", name="Compliance report")).to_be_visible()
     expect(page.locator("table")).to_have_count(2)
+    check(page, width)
+
+    # Two months: reply times by month too.
+    month = compliance.last_full_month()
+    before = (month.start - timedelta(days=1)).replace(day=1)
+    parts = [("start", before), ("end", month.end)]
+    query = urlencode([(name, n) for name, day in parts for n in (day.day, day.month, day.year)])
+    page.goto(live_server.path(f"/caseworker/compliance?{query}"))
+    expect(page.locator("table")).to_have_count(3)
     check(page, width)
 
     page.fill("#end-day", "31")
