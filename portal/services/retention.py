@@ -222,6 +222,8 @@ def _destroy(session: Session, case: Case, plan: CasePlan) -> None:
                 totp_secret=None,
                 totp_confirmed_at=None,
                 totp_last_step=None,
+                safety_info_seen_at=None,
+                password_changed_at=None,
                 is_enabled=False,
                 disabled_at=utcnow(),
             )

@@ -58,6 +58,8 @@ def test_an_admin_changes_the_settings(world: World, session, login_as, client_r
         ("service_name", "", "Enter a service name"),
         ("crisis_contacts", "Samaritans 116 123", "a colon"),
         ("crisis_contacts", "Line: call us", "a colon"),
+        ("crisis_contacts", "Line\x07: 116 123", "without | or ;"),
+        ("crisis_contacts", "A|B: 116 123", "without | or ;"),
     ],
 )
 def test_bad_values_are_refused_and_nothing_changes(
