@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from flask import Flask
+from werkzeug.routing import AnyConverter
 
 EXPECTED_CSP_PARTS = [
     "default-src 'self'",
@@ -23,8 +24,12 @@ def concrete_urls(app: Flask) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         values = {}
         for arg in rule.arguments:
-            converter = type(rule._converters[arg]).__name__.lower()
-            key = next((k for k in PLACEHOLDERS if k in converter), "default")
+            converter = rule._converters[arg]
+            if isinstance(converter, AnyConverter):
+                values[arg] = sorted(converter.items)[0]
+                continue
+            name = type(converter).__name__.lower()
+            key = next((k for k in PLACEHOLDERS if k in name), "default")
             values[arg] = PLACEHOLDERS[key]
         if rule.endpoint == "static":
             values["filename"] = "css/app.css"
