@@ -54,6 +54,7 @@ def parse_args(user: User) -> dict[str, Any]:
         "signals": signals,
         "q": (request.args.get("q") or "").strip()[:100],
         "page": max(1, min(page, 100_000)),
+        "closed": request.args.get("status") == "closed",
     }
 
 
@@ -73,6 +74,7 @@ def caseload_page() -> str:
             "q": args["q"] or None,
             "page": None,
             "isva": str(args["isva"]) if args["isva"] else None,
+            "status": "closed" if args["closed"] else None,
         }
         values.update(changes)
         return url_for("caseworker.home", **{k: v for k, v in values.items() if v})

@@ -65,12 +65,15 @@ def _active_assignment(now: datetime) -> Any:
     )
 
 
-def scope_query(user: User, scope: Scope, now: datetime) -> Any:
+def scope_query(user: User, scope: Scope, now: datetime, closed: bool = False) -> Any:
     """Open cases in scope, with their active ISVA: an ISVA's own cases, or (supervisors)
     every open case of the organisation, unassigned ones included."""
     query = select(
         Case.id, Case.reference, Case.opened_at, Case.victim_id, Assignment.isva_id
-    ).where(Case.organisation_id == user.organisation_id, Case.status == CaseStatus.OPEN)
+    ).where(
+        Case.organisation_id == user.organisation_id,
+        Case.status == (CaseStatus.CLOSED if closed else CaseStatus.OPEN),
+    )
     if scope is Scope.TEAM and Role(user.role) is Role.SUPERVISOR:
         return query.outerjoin(Assignment, _active_assignment(now))
     return query.join(Assignment, _active_assignment(now)).where(Assignment.isva_id == user.id)
@@ -112,12 +115,13 @@ def rows_for(
     *,
     q: str = "",
     isva: uuid.UUID | str | None = None,
+    closed: bool = False,
     now: datetime | None = None,
 ) -> list[Row]:
     """Every case in scope (after search) with its signals: 8 queries, whatever the size.
     In the team scope ``isva`` narrows to one ISVA's cases ("unassigned": nobody's)."""
     now = now or utcnow()
-    query = scope_query(user, scope, now)
+    query = scope_query(user, scope, now, closed)
     if scope is Scope.TEAM and isva == UNASSIGNED:
         query = query.where(Assignment.isva_id.is_(None))
     elif scope is Scope.TEAM and isinstance(isva, uuid.UUID):
@@ -165,12 +169,13 @@ def caseload(
     signals: Iterable[Signal] = (),
     q: str = "",
     isva: uuid.UUID | str | None = None,
+    closed: bool = False,
     page: int = 1,
     per_page: int = PER_PAGE,
     now: datetime | None = None,
 ) -> Caseload:
     """One page of the caseload. ``signals`` keeps cases with any of them (none: all)."""
-    everything = rows_for(session, user, scope, q=q, isva=isva, now=now)
+    everything = rows_for(session, user, scope, q=q, isva=isva, closed=closed, now=now)
     counts = {s: sum(1 for r in everything if s in r.signals) for s in Signal}
     wanted = set(signals)
     kept = [r for r in everything if not wanted or wanted & r.signals]

@@ -176,6 +176,13 @@ def test_closing_needs_the_support_text_tells_the_victim_and_can_be_reopened(
     assert update.status == UpdateStatus.PUBLISHED
     assert update.sections["what_happens_next"] == support
     assert len(actions(w, "case.close")) == 1
+    # Off the open caseload, and found under "Closed cases".
+    page = client_request.get("caseworker.home")
+    assert page.select("[data-testid=caseload] tbody tr") == []
+    page = client_request.get("caseworker.home", status="closed")
+    assert [r["data-case"] for r in page.select("[data-testid=caseload] tbody tr")] == [
+        w.case.reference
+    ]
 
     # The victim sees it on their timeline.
     login_as(w.victim)
