@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 
 from notifications.models import Notification
 from portal.clock import utcnow
-from portal.models import AuditEvent, Role, Update, UpdateStatus
+from portal.models import AuditEvent, CaseStatus, Role, Update, UpdateStatus
 from portal.models.partner import ApiKey, PartnerCaseLink
 from portal.services import partners
 from tests.portal.api.conftest import (
@@ -354,3 +354,12 @@ def test_the_victims_isva_first_choice_still_holds_a_direct_event(app, api, post
     response = post(api.key)
     assert response.get_json()["status"] == "held_isva_first"
     assert _notifications(api.session, api.victim) == []
+
+
+def test_a_closed_case_takes_no_events(api, post):
+    api.case.status = CaseStatus.CLOSED
+    api.session.flush()
+    response = post(api.key)
+    assert response.status_code == 409
+    assert response.get_json()["code"] == "case_closed"
+    assert updates_made(api.session) == 0
