@@ -33,6 +33,7 @@ from portal.models import (
     User,
 )
 from portal.normalise import normalise_name
+from portal.policy import Action, can
 from portal.services import audit
 from portal.services.accounts import (
     AccountError,
@@ -231,14 +232,10 @@ def _audit(
 
 
 def may_reissue(actor: User, case: Case) -> bool:
-    """The case's active ISVA, or a supervisor of its organisation."""
-    if actor.organisation_id != case.organisation_id:
-        return False
-    if Role(actor.role) is Role.SUPERVISOR:
-        return True
-    assignment = case.active_assignment()
-    return (
-        Role(actor.role) is Role.ISVA and assignment is not None and assignment.isva_id == actor.id
+    """The case's active ISVA(s), or a supervisor of its organisation: exactly who the access
+    policy lets see the victim's contact details, which a reissue shows or sends."""
+    return Role(actor.role) in (Role.ISVA, Role.SUPERVISOR) and can(
+        actor, Action.VIEW_CONTACT_DETAILS, case
     )
 
 
