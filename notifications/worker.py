@@ -29,26 +29,28 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import partial
+from typing import TypeVar
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from notifications.claims import Job, claim
-from notifications.config import WorkerConfig, base_url, build_providers
-from notifications.models import ContactPoint, DeliveryAttempt, Notification, Status
+from notifications.config import WorkerConfig, build_providers
+from notifications.models import DeliveryAttempt, Notification, Status
 from notifications.providers.base import (
-    FOUND,
-    NOT_SEEN,
     InDoubtError,
     OptedOutError,
-    OutgoingMessage,
     PermanentError,
     Provider,
     RetryableError,
 )
+from notifications.reconcile import Reconciler
 from notifications.recording import (
     IN_DOUBT,
     OPTED_OUT,
@@ -56,17 +58,15 @@ from notifications.recording import (
     RETRY,
     SENT,
     Outcome,
-    apply,
-    fail_permanently,
     record,
 )
 from notifications.recording import NOT_SEEN as NOT_SEEN_OUTCOME
-from notifications.render import render
 from portal.clock import utcnow
 from portal.config import Settings
 from portal.extensions import db
 
 log = logging.getLogger("notifications.worker")
+T = TypeVar("T")
 FAULT_EXIT = 17
 
 
@@ -83,6 +83,9 @@ class Worker:
         with app.app_context():
             engine = db.engine.execution_options(sqlite_begin="IMMEDIATE")
         self.sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self.reconciler = Reconciler(
+            self.sessions, self.providers, self.config, self.settings, self.name
+        )
 
     # -- one transaction each ------------------------------------------------------------
     def _claim(self, limit: int) -> list[Job]:
@@ -164,124 +167,31 @@ class Worker:
         )
         return outcome
 
-    # -- in-doubt sends ----------------------------------------------------------------------
     def reconcile_expired(self, limit: int = 50) -> int:
-        """Settle sends whose lease expired: ask the provider before anything is resent."""
-        now = utcnow()
-        lease = now + timedelta(seconds=self.config.NOTIFY_LEASE_SECONDS)
-        with self.sessions() as session, session.begin():
-            rows = session.scalars(
-                select(Notification)
-                .where(
-                    Notification.status == Status.SENDING,
-                    Notification.lease_until < now,
-                    Notification.coalesced_into_id.is_(None),
-                )
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            ).all()
-            work = []
-            for row in rows:
-                attempt = session.scalars(
-                    select(DeliveryAttempt)
-                    .where(DeliveryAttempt.notification_id == row.id)
-                    .order_by(DeliveryAttempt.number.desc())
-                    .limit(1)
-                ).first()
-                point = session.get(ContactPoint, row.contact_point_id)
-                row.lease_until = lease
-                row.claimed_by = self.name
-                if attempt is None or point is None:
-                    continue
-                known: set[str] = {
-                    pid
-                    for pid in session.scalars(
-                        select(DeliveryAttempt.provider_id)
-                        .join(Notification, Notification.id == DeliveryAttempt.notification_id)
-                        .where(
-                            Notification.contact_point_id == point.id,
-                            DeliveryAttempt.provider_id.is_not(None),
-                            DeliveryAttempt.id != attempt.id,
-                        )
-                    )
-                    if pid
-                }
-                work.append(
-                    (
-                        row.id,
-                        row.channel,
-                        attempt.id,
-                        attempt.provider_id,
-                        attempt.started_at,
-                        point.address,
-                        known,
-                    )
-                )
-        for notification_id, channel, attempt_id, provider_id, started_at, to, known in work:
-            self._reconcile_one(
-                notification_id, channel, attempt_id, provider_id, started_at, to, known
-            )
-        return len(work)
+        """Settle sends whose lease expired (reconcile.py): ask the provider first."""
+        return self.reconciler.reconcile_expired(limit)
 
-    def _reconcile_one(
-        self,
-        notification_id: uuid.UUID,
-        channel: str,
-        attempt_id: uuid.UUID,
-        provider_id: str | None,
-        started_at: datetime,
-        to: str,
-        known: set[str],
-    ) -> None:
-        provider = self.providers[channel]
-        answer_id: str | None
-        if provider_id:
-            answer_kind, answer_id = FOUND, provider_id  # a status callback told us already
-        else:
-            message = _probe(notification_id, attempt_id, channel, to, self.settings)
+    # -- surviving database trouble ------------------------------------------------------
+    def _guard(self, step: Callable[[], T], fallback: T) -> T:
+        """A claim or reconciliation that fails (deadlock victim, connection lost) is simply
+        tried again next round: it changed nothing, its transaction rolled back."""
+        try:
+            return step()
+        except SQLAlchemyError:
+            log.exception("worker %s: database error; trying again shortly", self.name)
+            self.stopping.wait(self.config.NOTIFY_POLL_SECONDS)
+            return fallback
+
+    def _safe_record(self, outcomes: list[Outcome]) -> None:
+        """Record, retrying a few times. If it still fails, the sends stay "sending" and are
+        reconciled with the provider when their lease ends: never resent blindly."""
+        for attempt in range(3):
             try:
-                answer = provider.reconcile(message, started_at, known)
-            except RetryableError:
-                self._still_in_doubt(notification_id, attempt_id)
+                self._record(outcomes)
                 return
-            answer_kind, answer_id = answer.outcome, answer.provider_id
-        now = utcnow()
-        with self.sessions() as session, session.begin():
-            lead = session.get(Notification, notification_id)
-            attempt = session.get(DeliveryAttempt, attempt_id)
-            if lead is None or attempt is None or lead.status != Status.SENDING:
-                return
-            attempt.mark("reconciling", now)
-            if answer_kind == FOUND:
-                apply(
-                    session,
-                    lead,
-                    attempt,
-                    Outcome(notification_id, attempt_id, SENT, answer_id),
-                    now,
-                    self.config,
-                )
-            elif answer_kind == NOT_SEEN:
-                apply(
-                    session,
-                    lead,
-                    attempt,
-                    Outcome(notification_id, attempt_id, NOT_SEEN_OUTCOME),
-                    now,
-                    self.config,
-                )
-            else:
-                attempt.mark(IN_DOUBT, now)
-                fail_permanently(session, lead, now, "in_doubt", fallback=False)
-        log.info(
-            "notification %s attempt %s: reconciled %s", notification_id, attempt_id, answer_kind
-        )
-
-    def _still_in_doubt(self, notification_id: uuid.UUID, attempt_id: uuid.UUID) -> None:
-        with self.sessions() as session, session.begin():
-            lead = session.get(Notification, notification_id)
-            if lead is not None and lead.status == Status.SENDING:
-                lead.lease_until = utcnow() + timedelta(seconds=self.config.NOTIFY_RECONCILE_DELAY)
+            except SQLAlchemyError:
+                log.exception("worker %s: could not record %d outcomes", self.name, len(outcomes))
+                time.sleep(0.2 * (attempt + 1))
 
     # -- the loop ----------------------------------------------------------------------------
     def run(self, once: bool = False) -> int:
@@ -298,12 +208,12 @@ class Worker:
                 if not self.stopping.is_set():
                     if time.monotonic() - last_reconcile >= self.config.NOTIFY_POLL_SECONDS or once:
                         last_reconcile = time.monotonic()
-                        reconciled = self.reconcile_expired()
+                        reconciled = self._guard(self.reconcile_expired, 0)
                     else:
                         reconciled = 0
                     room = self.batch - len(in_flight)
                     if room >= max(1, self.batch // 2):
-                        jobs = self._claim(room)
+                        jobs: list[Job] = self._guard(partial(self._claim, room), list[Job]())
                         claimed = len(jobs)
                         if jobs and self.config.WAYPOINT_FAULT == "after_claim":
                             os._exit(FAULT_EXIT)
@@ -319,7 +229,7 @@ class Worker:
                     if not in_flight:
                         break
                 if not in_flight:
-                    self._record(pending)
+                    self._safe_record(pending)
                     pending = []
                     self.stopping.wait(0 if claimed else self.config.NOTIFY_POLL_SECONDS)
                     continue
@@ -333,10 +243,10 @@ class Worker:
                     or not in_flight
                     or time.monotonic() - last_flush > 0.05
                 ):
-                    self._record(pending)
+                    self._safe_record(pending)
                     pending = []
                     last_flush = time.monotonic()
-            self._record(pending)
+            self._safe_record(pending)
         finally:
             executor.shutdown(wait=True)
             for provider in self.providers.values():
@@ -356,20 +266,3 @@ def send_margin(config: WorkerConfig) -> float:
     """A send starts only if it can finish (connect + read timeouts, plus slack) well inside
     the lease, so no request is still on its way when another worker reconciles the row."""
     return 2 * config.NOTIFY_PROVIDER_TIMEOUT + 1.0
-
-
-def _probe(
-    notification_id: uuid.UUID, attempt_id: uuid.UUID, channel: str, to: str, settings: Settings
-) -> OutgoingMessage:
-    """The minimal message a provider needs to look an earlier attempt up (no body)."""
-    rendered = render("update", service=settings.SERVICE_NAME, url=base_url(settings))
-    return OutgoingMessage(
-        notification_id=notification_id,
-        attempt_id=attempt_id,
-        channel=channel,
-        to=to,
-        sms_body=rendered.sms,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-    )
