@@ -61,6 +61,8 @@ class Run:
     outbox_seconds: float
     outbox_per_second: float
     ratio: float
+    drain_per_second: float
+    drain_ratio: float
     p50_ms: float
     p95_ms: float
     lost: int
@@ -213,6 +215,52 @@ def publish(app: Any, user_ids: list[uuid.UUID], publishers: int = 4) -> dict[st
     return published
 
 
+def publish_at_once(app: Any, user_ids: list[uuid.UUID]) -> float:
+    """notify() for every victim in ONE transaction: the drain measurement starts at its commit,
+    so it times the workers alone."""
+    with app.app_context():
+        session = Session(bind=db.engine.execution_options(sqlite_begin="IMMEDIATE"))
+        for start in range(0, len(user_ids), 500):
+            users = session.scalars(
+                select(User).where(User.id.in_(user_ids[start : start + 500]))
+            ).all()
+            for user in users:
+                notify(session, user, "update", source_key=f"drain:{user.id}")
+        session.commit()
+        committed = time.time()
+        session.close()
+    return committed
+
+
+def run_drain(
+    app: Any, server: ServerProcess, channel: str, count: int, concurrency: int, workers: int
+) -> tuple[float, int, int]:
+    """Seconds for the workers to hand ``count`` already-committed notifications over, and
+    how many were lost and duplicated (by destination: each victim has one)."""
+    user_ids = seed(app, channel, count)
+    per_worker = max(1, concurrency // workers)
+    processes = [
+        start_worker(app, concurrency=per_worker, NOTIFY_POLL_SECONDS=0.02) for _ in range(workers)
+    ]
+    time.sleep(3)
+    try:
+        committed = publish_at_once(app, user_ids)
+        deadline = time.time() + 600
+        received: list[tuple[str, str | None, float, str]] = []
+        while time.time() < deadline:
+            received = server.dump()
+            if len(received) >= count:
+                break
+            time.sleep(0.2)
+        finished = max((r[2] for r in received), default=time.time())
+    finally:
+        for process in processes:
+            stop_worker(process)
+    per_destination = Counter(r[0] for r in received)
+    duplicated = sum(c - 1 for c in per_destination.values() if c > 1)
+    return finished - committed, count - len(per_destination), duplicated
+
+
 def run_outbox(
     app: Any, server: ServerProcess, channel: str, count: int, concurrency: int, workers: int
 ) -> tuple[float, dict[str, float], list[tuple[str, str | None, float, str]]]:
@@ -307,6 +355,24 @@ def bench_channel(
             db.session.remove()
             db.engine.dispose()
         factory.drop(url)
+        server.reset()
+        url = factory.clone()
+        app = create_app(
+            make_settings(
+                url,
+                workdir / f"instance-{channel}-drain",
+                PUBLIC_BASE_URL="https://waypoint.example.org",
+                NOTIFY_BATCH_SIZE=max(50, concurrency * 4),
+                **overrides,
+            )
+        )
+        drain_seconds, drain_lost, drain_dup = run_drain(
+            app, server, channel, count, concurrency, workers
+        )
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        factory.drop(url)
     finally:
         server.stop()
     outbox_rate = count / seconds if seconds > 0 else 0.0
@@ -322,23 +388,28 @@ def bench_channel(
         outbox_seconds=round(seconds, 3),
         outbox_per_second=round(outbox_rate, 1),
         ratio=round(outbox_rate / baseline_rate, 3),
+        drain_per_second=round(count / drain_seconds, 1),
+        drain_ratio=round(count / drain_seconds / baseline_rate, 3),
         p50_ms=round(_percentile(latencies, 0.50), 1),
         p95_ms=round(_percentile(latencies, 0.95), 1),
-        lost=len(set(published) - set(seen)),
-        duplicated=sum(c - 1 for c in seen.values() if c > 1),
+        lost=len(set(published) - set(seen)) + drain_lost,
+        duplicated=sum(c - 1 for c in seen.values() if c > 1) + drain_dup,
     )
 
 
 def table(runs: list[Run]) -> str:
+    """outbox/s and its ratio: end to end, publishing through notify() while the workers run;
+    drain/s and its ratio: the workers alone, on notifications committed at once."""
     head = (
         f"{'channel':<8}{'db':<11}{'n':>6}{'conc':>5}{'baseline/s':>12}{'outbox/s':>10}"
-        f"{'ratio':>7}{'p50 ms':>9}{'p95 ms':>9}{'lost':>6}{'dup':>5}"
+        f"{'ratio':>7}{'drain/s':>9}{'ratio':>7}{'p50 ms':>9}{'p95 ms':>9}{'lost':>6}{'dup':>5}"
     )
     lines = [head, "-" * len(head)]
     for r in runs:
         lines.append(
             f"{r.channel:<8}{r.database:<11}{r.count:>6}{r.concurrency:>5}"
             f"{r.baseline_per_second:>12.1f}{r.outbox_per_second:>10.1f}{r.ratio:>7.2f}"
+            f"{r.drain_per_second:>9.1f}{r.drain_ratio:>7.2f}"
             f"{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.lost:>6}{r.duplicated:>5}"
         )
     return "\n".join(lines)

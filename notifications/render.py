@@ -9,6 +9,7 @@ body the test providers receive, must pass.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -155,7 +156,18 @@ class Rendered:
 
 def render(kind: str, *, service: str, url: str, code: str | None = None) -> Rendered:
     """Render one kind for both channels; raises if the result is not neutral or an SMS would
-    not fit one GSM-7 part."""
+    not fit one GSM-7 part. Messages without a code are the same every time: cached."""
+    if code is None:
+        return _render_cached(kind, service, url)
+    return _render(kind, service, url, code)
+
+
+@functools.lru_cache(maxsize=64)
+def _render_cached(kind: str, service: str, url: str) -> Rendered:
+    return _render(kind, service, url, None)
+
+
+def _render(kind: str, service: str, url: str, code: str | None) -> Rendered:
     template = template_for(kind)
     values = {"service": service, "url": url, "code": code or ""}
     sms = template.sms.format(**values)
