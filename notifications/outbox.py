@@ -64,6 +64,7 @@ def notify(
     case_id: uuid.UUID | None = None,
     contact_point: ContactPoint | None = None,
     secret: str | None = None,
+    isva_has_told: bool = False,
 ) -> NotifyResult:
     """Queue a notification of ``kind`` about the event ``source_key`` for ``recipient``.
 
@@ -71,7 +72,9 @@ def notify(
     category choice is "isva_first" or "dont_notify" (returned as the decision). Staff: email
     only, content-free. ``verification`` targets one ``contact_point`` (usable except for the
     verification itself) and carries ``secret`` (the code), which is stored encrypted and
-    cleared once the notification is final.
+    cleared once the notification is final. ``isva_has_told``: the ISVA has recorded that
+    they told the victim first, so an "isva_first" choice is satisfied and the victim is now
+    told the usual way (a "dont_notify" choice still holds).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -96,7 +99,7 @@ def notify(
             raise ValueError(f"{kind!r} is not a notification for a victim")
         pref = policy.preferences(session, recipient.id)
         choice = policy.choice_for(pref, category)
-        if choice == Choice.ISVA_FIRST:
+        if choice == Choice.ISVA_FIRST and not isva_has_told:
             return NotifyResult(ISVA_FIRST)
         if choice == Choice.DONT_NOTIFY:
             return NotifyResult(DONT_NOTIFY)

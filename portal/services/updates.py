@@ -223,6 +223,7 @@ def _notify(session: Session, case: Case, update: Update) -> None:
         source_key=f"update:{update.id}:v{update.version}",
         category=update.category,
         case_id=case.id,
+        isva_has_told=update.support_confirmed_at is not None,
     )
 
 

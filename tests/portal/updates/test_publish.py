@@ -143,6 +143,12 @@ def test_victims_isva_first_choice_holds_that_category(world):
     assert court.status == UpdateStatus.HELD_ISVA_FIRST
     assert other.status == UpdateStatus.PUBLISHED
     assert update_queries.visible_update(world.session, world.case, court.id) is None
+    assert victim_notifications(world.session, world.victim) == 2  # only "other", 2 channels
+
+    updates.confirm_support(world.session, world.case, world.isva, court, "Told her at 10:05")
+    # The ISVA told them first, as they asked: now the update is visible and they are told.
+    assert update_queries.visible_update(world.session, world.case, court.id) is not None
+    assert victim_notifications(world.session, world.victim) == 4
 
 
 def test_edit_keeps_the_earlier_version_and_tells_the_victim_again(world):
