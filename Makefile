@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app portal
 GOVUK  := node_modules/govuk-frontend/dist/govuk
 STAMP  := $(VENV)/.installed
+# Two workers: the machine has two cores (pass PYTEST_ARGS= to run in one process).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint format bench install assets db clean translations messages
 

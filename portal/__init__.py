@@ -90,6 +90,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which is short
         RATELIMIT_STORAGE_URI=settings.RATELIMIT_STORAGE_URI,
         RATELIMIT_HEADERS_ENABLED=True,
+        PARTNER_API_RATE_LIMIT=settings.PARTNER_API_RATE_LIMIT,
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="Europe/London",
         BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "portal" / "translations"),

@@ -71,6 +71,7 @@ class Settings:
     SMTP_PASSWORD: str = ""
     SMTP_STARTTLS: bool = True
     MAIL_FROM: str = "no-reply@waypoint.invalid"
+    PARTNER_API_RATE_LIMIT: str = "120/minute"
     LOG_LEVEL: str = "INFO"
     extra: dict[str, Any] = field(default_factory=dict)
 
