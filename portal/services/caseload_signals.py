@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session, aliased
 from notifications.models import Notification, Status
 from portal.models import CallbackRequest, CallbackStatus, Update, UpdateStatus
 from portal.models.contact_notes import NotificationAcknowledgement
-from portal.models.message import Message, MessageDirection
-from portal.services import deadlines
+from portal.services import deadlines, message_queries
+from portal.services.message_queries import aware
 from portal.services.update_queries import DATED_EVENTS, checkins_due
 
 LOOKAHEAD_DAYS = 14
@@ -120,17 +120,6 @@ class Row:
         return min(times) if times else None
 
 
-def _aware(value: Any) -> datetime | None:
-    """SQLite returns aggregates of datetimes as naive values or strings: make them UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
-
-
 def _as_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -170,41 +159,14 @@ def compute_signals(
     horizon = today + timedelta(days=LOOKAHEAD_DAYS)
     due_soon_until = deadlines.add_working_days(today, 1)
 
-    # Unread messages from the victim.
-    for case_id, count in session.execute(
-        select(Message.case_id, func.count())
-        .where(
-            Message.case_id.in_(ids),
-            Message.direction == MessageDirection.TO_SERVICE,
-            Message.read_by_service_at.is_(None),
-        )
-        .group_by(Message.case_id)
-    ):
+    # Unread messages from the victim, and the oldest one still awaiting a reply.
+    for case_id, count in message_queries.unread_counts(session, ids).items():
         rows[case_id].unread = count
-
-    # The victim's oldest message since the service's last reply (awaiting a reply).
-    last_reply = (
-        select(Message.case_id.label("case_id"), func.max(Message.seq).label("seq"))
-        .where(Message.case_id.in_(ids), Message.direction == MessageDirection.TO_VICTIM)
-        .group_by(Message.case_id)
-        .subquery()
-    )
-    for case_id, since in session.execute(
-        select(Message.case_id, func.min(Message.created_at))
-        .outerjoin(last_reply, last_reply.c.case_id == Message.case_id)
-        .where(
-            Message.case_id.in_(ids),
-            Message.direction == MessageDirection.TO_SERVICE,
-            or_(last_reply.c.seq.is_(None), Message.seq > last_reply.c.seq),
-        )
-        .group_by(Message.case_id)
-    ):
+    for case_id, since in message_queries.awaiting_reply_since(session, ids).items():
         row = rows[case_id]
-        row.awaiting_since = _aware(since)
-        if row.awaiting_since is not None:
-            started = row.awaiting_since.astimezone(deadlines.LONDON).date()
-            row.reply_due = deadlines.add_working_days(started, reply_target_days)
-            row.reply_overdue = today > row.reply_due
+        row.awaiting_since = since
+        row.reply_due = message_queries.reply_due(since, reply_target_days)
+        row.reply_overdue = today > row.reply_due
 
     # Open call-back requests.
     for case_id, count, oldest in session.execute(
@@ -213,7 +175,7 @@ def compute_signals(
         .group_by(CallbackRequest.case_id)
     ):
         rows[case_id].callbacks = count
-        rows[case_id].oldest_callback = _aware(oldest)
+        rows[case_id].oldest_callback = aware(oldest)
 
     # Updates: held, the Victims' Code clock, hearings and windows, in one grouped query.
     published = and_(Update.status == UpdateStatus.PUBLISHED, Update.published_at.is_not(None))

@@ -13,17 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from notifications import failed_notifications_for_cases
 from notifications.models import Notification
 from portal.clock import utcnow
 from portal.models import Assignment, CallbackRequest, Case, CaseStatus, Role, User
-from portal.models.message import Message, MessageDirection
-from portal.services import availability
+from portal.services import availability, message_queries
 from portal.services.callbacks import open_callbacks
-from portal.services.deadlines import LONDON, add_working_days, clock_starts, london_today
+from portal.services.deadlines import LONDON, london_today
 
 
 @dataclass
@@ -84,43 +83,11 @@ def inbox(session: Session, user: User, target_days: int) -> list[InboxRow]:
     ids = list(rows)
     if not ids:
         return []
-    for case_id, count in session.execute(
-        select(Message.case_id, func.count())
-        .where(
-            Message.case_id.in_(ids),
-            Message.direction == MessageDirection.TO_SERVICE,
-            Message.read_by_service_at.is_(None),
-        )
-        .group_by(Message.case_id)
-    ):
+    for case_id, count in message_queries.unread_counts(session, ids).items():
         rows[case_id].unread = count
-    last_reply = (
-        select(Message.case_id.label("case_id"), func.max(Message.seq).label("seq"))
-        .where(Message.case_id.in_(ids), Message.direction == MessageDirection.TO_VICTIM)
-        .group_by(Message.case_id)
-        .subquery()
-    )
-    for case_id, since in session.execute(
-        select(Message.case_id, func.min(Message.created_at))
-        .outerjoin(last_reply, last_reply.c.case_id == Message.case_id)
-        .where(
-            Message.case_id.in_(ids),
-            Message.direction == MessageDirection.TO_SERVICE,
-            or_(last_reply.c.seq.is_(None), Message.seq > last_reply.c.seq),
-        )
-        .group_by(Message.case_id)
-    ):
-        row = rows[case_id]
-        if since is not None and since.tzinfo is None:  # SQLite aggregates lose the type
-            from datetime import UTC
-
-            since = since.replace(tzinfo=UTC)
-        elif isinstance(since, str):
-            since = datetime.fromisoformat(since)
-        row.awaiting_since = since
-        # The Victims' Code clock rules: after 17:00 or on a non-working day counts from the
-        # next working day.
-        row.reply_due = add_working_days(clock_starts(since), target_days)
+    for case_id, since in message_queries.awaiting_reply_since(session, ids).items():
+        rows[case_id].awaiting_since = since
+        rows[case_id].reply_due = message_queries.reply_due(since, target_days)
     for callback in open_callbacks(session, ids):
         rows[callback.case_id].callbacks.append(callback)
     for failed in failed_notifications_for_cases(session, ids):
