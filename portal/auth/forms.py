@@ -97,13 +97,30 @@ class ChangePassphraseForm(NewPassphraseForm):
     )
 
 
+class ResetRequestForm(FlaskForm):
+    identifier = StringField(
+        _l("Email address or mobile number"),
+        widget=GovTextInput(),
+        description=_l("The one you use to sign in"),
+        validators=[
+            InputRequired(message=_l("Enter your email address or mobile number")),
+            Length(
+                max=254,
+                message=_l("Email address or mobile number must be 254 characters or fewer"),
+            ),
+            Readable(),
+        ],
+    )
+    submit = SubmitField(_l("Send me a code"), widget=GovSubmitInput())
+
+
 class InvitationCodeForm(FlaskForm):
     code = StringField(
         _l("Code"),
         widget=GovTextInput(),
         description=_l("8 letters and numbers, for example ABCD-7834"),
         validators=[
-            InputRequired(message=_l("Enter the code your ISVA gave you")),
+            InputRequired(message=_l("Enter your code")),
             Length(max=20, message=_l("The code must be 8 letters and numbers")),
             Readable(),
         ],

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.access import public
-from portal.auth.forms import InvitationCodeForm, NewPassphraseForm
+from portal.auth.forms import InvitationCodeForm, NewPassphraseForm, ResetRequestForm
 from portal.auth.throttle import (
     CODE_PER_IDENTIFIER,
     CODE_PER_IP,
@@ -25,7 +25,7 @@ from portal.auth.throttle import (
 from portal.auth.views import after_passphrase, bp
 from portal.extensions import db, limiter
 from portal.models import Invitation, InvitationPurpose, User
-from portal.services import invitations
+from portal.services import invitations, passphrase_reset
 from portal.services.accounts import AccountError, parse_identifier
 
 INVITATION_KEY = "invitation"
@@ -112,3 +112,23 @@ def set_passphrase() -> Response | str | tuple[str, int]:
         form=form,
         is_reset=found.purpose == InvitationPurpose.RESET,
     )
+
+
+@bp.route("/reset-passphrase", methods=["GET", "POST"])
+@limiter.limit(CODE_PER_IP, key_func=ip_key, methods=["POST"])
+@limiter.limit(CODE_PER_IDENTIFIER, key_func=identifier_key, methods=["POST"])
+@public
+def reset_passphrase() -> Response | str:
+    """Ask for a one-time code; the same answer whether or not anything was sent."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        passphrase_reset.request_reset(db.session(), form.identifier.data)
+        db.session.commit()
+        return redirect(url_for("auth.reset_passphrase_sent"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.get("/reset-passphrase/sent")
+@public
+def reset_passphrase_sent() -> str:
+    return render_template("auth/reset_sent.html")

@@ -4,6 +4,7 @@ requests, no CSP violations, and Exit this page leaves at once without a way bac
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import WIDTHS, assert_accessible
 
@@ -13,6 +14,8 @@ PAGES = [
     "/help/using-this-service-safely",
     "/help/accessibility",
     "/signed-out",
+    "/reset-passphrase",
+    "/reset-passphrase/sent",
 ]
 
 
@@ -22,7 +25,7 @@ def test_page_is_accessible_and_self_contained(live_server, new_page, path, widt
     page, log = new_page(width=width)
     page.goto(live_server.path(path))
     page.wait_for_load_state("networkidle")
-    assert page.locator(".govuk-exit-this-page__button").is_visible()
+    expect(page.locator(".govuk-exit-this-page__button")).to_be_visible()
     assert_accessible(page)
     assert log.hosts == {live_server.url.removeprefix("http://")}
     assert not [e for e in log.console_errors if "Content Security Policy" in e]

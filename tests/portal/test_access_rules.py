@@ -47,6 +47,9 @@ PUBLIC_ENDPOINTS = {
     "auth.recovery_code",
     "auth.two_step_setup",
     "auth.two_step_setup_qr",
+    # Asking for a passphrase reset code: the same answer whether or not an account exists.
+    "auth.reset_passphrase",
+    "auth.reset_passphrase_sent",
     "info.index",
     "info.glossary",
     "info.page",
