@@ -8,6 +8,7 @@ import uuid
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -21,7 +22,7 @@ PASSPHRASE = "kettle lighthouse velvet"
 
 def _check(page, width: int) -> None:
     page.wait_for_load_state("networkidle")
-    assert page.locator(".govuk-exit-this-page__button").is_visible()
+    expect(page.locator(".govuk-exit-this-page__button")).to_be_visible()
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 

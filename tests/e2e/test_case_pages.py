@@ -9,14 +9,15 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import AuditOutcome, Role
 from portal.services import audit
-from tests.e2e.conftest import WIDTHS, assert_accessible
-from tests.support.factories import DEFAULT_PASSWORD, make_case, make_org, make_user
+from tests.e2e.browser import check, sign_in
+from tests.e2e.conftest import WIDTHS
+from tests.support.factories import make_case, make_org, make_user
 
 
 @dataclass
@@ -58,26 +59,6 @@ def people(live_server) -> People:
         found = People(str(case.id), victim.email, supervisors)
         db.session.remove()
     return found
-
-
-def sign_in(page: Page, live_server, email: str, totp_secret: str | None = None) -> None:
-    page.goto(live_server.path("/sign-in"))
-    page.fill("input[name=identifier]", email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if totp_secret is not None:
-        page.wait_for_url("**/sign-in/two-step")
-        page.fill("input[name=code]", pyotp.TOTP(totp_secret).now())
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state("networkidle")
-    assert "/sign-in" not in page.url, page.url
-
-
-def check(page: Page, width: int) -> None:
-    page.wait_for_load_state("networkidle")
-    assert page.locator(".govuk-exit-this-page__button").is_visible()
-    assert_accessible(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -11,15 +11,15 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from notifications.models import Channel, ContactPoint, DeliveryAttempt, Notification, Status
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import CallbackReason, Role
 from portal.services import callbacks, messaging
-from tests.e2e.conftest import WIDTHS, assert_accessible
-from tests.e2e.test_case_pages import sign_in
+from tests.e2e.browser import check, sign_in
+from tests.e2e.conftest import WIDTHS
 from tests.portal.updates.conftest import add_points
 from tests.support.factories import make_case, make_org, make_user
 
@@ -115,12 +115,6 @@ def staff(live_server) -> Staff:
         found = Staff(str(failed_case.id), isvas, supervisors)
         db.session.remove()
     return found
-
-
-def check(page: Page, width: int) -> None:
-    page.wait_for_load_state("networkidle")
-    assert_accessible(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -17,8 +17,8 @@ from portal.extensions import db
 from portal.models import Role, Update, UpdateStatus, User
 from portal.models.message import Message, MessageDirection
 from portal.services import compliance, deadlines, partners
+from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS
-from tests.e2e.test_case_pages import check, sign_in
 from tests.support.factories import make_case, make_org, make_user
 
 

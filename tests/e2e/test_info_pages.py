@@ -4,6 +4,7 @@ than the screen, and the glossary's anchors land on their terms."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.glossary import link_terms
 from portal.info.pages import PAGES
@@ -20,7 +21,7 @@ def test_information_page_is_accessible(live_server, new_page, path, width):
     page, log = new_page(width=width)
     page.goto(live_server.path(path))
     page.wait_for_load_state("networkidle")
-    assert page.locator(".govuk-exit-this-page__button").is_visible()
+    expect(page.locator(".govuk-exit-this-page__button")).to_be_visible()
     assert_accessible(page)
     assert log.hosts == {live_server.url.removeprefix("http://")}
     assert page.evaluate("document.documentElement.scrollWidth") <= width

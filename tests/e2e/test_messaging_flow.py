@@ -15,8 +15,9 @@ from playwright.sync_api import Dialog, Page, expect
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Role
+from tests.e2e.browser import sign_in
 from tests.e2e.conftest import WIDTHS, assert_accessible
-from tests.support.factories import DEFAULT_PASSWORD, make_case, make_org, make_user
+from tests.support.factories import make_case, make_org, make_user
 
 XSS_CORPUS = (
     "<script>alert(1)</script>\n"
@@ -63,19 +64,6 @@ def world(live_server) -> World:
     return found
 
 
-def sign_in(page: Page, live_server, email: str, totp_secret: str | None = None) -> None:
-    page.goto(live_server.path("/sign-in"))
-    page.fill("input[name=identifier]", email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if totp_secret is not None:
-        page.wait_for_url("**/sign-in/two-step")
-        page.fill("input[name=code]", pyotp.TOTP(totp_secret).now())
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state("networkidle")
-    assert "/sign-in" not in page.url, page.url
-
-
 def check_at_both_widths(page: Page, back_to: int) -> None:
     """axe at 320 and 1280 px, no sideways scrolling, Exit this page present."""
     for width in WIDTHS:
@@ -83,7 +71,7 @@ def check_at_both_widths(page: Page, back_to: int) -> None:
         page.wait_for_load_state("networkidle")
         # From the top: Exit this page is sticky, and would cover whatever it is scrolled over.
         page.evaluate("window.scrollTo(0, 0)")
-        assert page.locator(".govuk-exit-this-page__button").is_visible()
+        expect(page.locator(".govuk-exit-this-page__button")).to_be_visible()
         assert_accessible(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.set_viewport_size({"width": back_to, "height": 900})

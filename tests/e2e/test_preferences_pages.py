@@ -5,14 +5,15 @@ quiet hours."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from notifications.models import Notification
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Role
+from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS
-from tests.e2e.test_case_pages import check, sign_in
 from tests.support.factories import make_org, make_user
 
 
@@ -53,7 +54,7 @@ def test_preferences_pages_are_accessible_and_work(live_server, new_page, victim
     check(page, width)
     page.get_by_role("link", name="Add an email address").click()
     page.get_by_role("button", name="Send me a code").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check(page, width)
     page.fill("input[name=address]", f"ruth{width}@example.org")
     page.get_by_label("This is safe to use").check()

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from portal.clock import utcnow
 from portal.extensions import db
@@ -17,8 +17,8 @@ from portal.models import AuditOutcome, Role
 from portal.models.rights import SubjectAccessRequest
 from portal.services import audit
 from portal.services.deadlines import london_today
+from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS, assert_accessible
-from tests.e2e.test_case_pages import sign_in
 from tests.support.factories import make_case, make_org, make_user
 
 
@@ -71,13 +71,6 @@ def setting(live_server) -> Setting:
         found = Setting(str(case.id), victims, staff)
         db.session.remove()
     return found
-
-
-def check(page: Page, width: int) -> None:
-    page.wait_for_load_state("networkidle")
-    assert page.locator(".govuk-exit-this-page__button").is_visible()
-    assert_accessible(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("width", WIDTHS)

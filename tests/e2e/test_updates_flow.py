@@ -18,9 +18,10 @@ from portal.extensions import db
 from portal.models import Role, Update, UpdateStatus
 from portal.services import updates
 from portal.services.deadlines import london_today
+from tests.e2e.browser import sign_in
 from tests.e2e.conftest import WIDTHS, assert_accessible
 from tests.portal.updates.conftest import starter_draft
-from tests.support.factories import DEFAULT_PASSWORD, make_case, make_org, make_user
+from tests.support.factories import make_case, make_org, make_user
 
 
 @dataclass
@@ -105,19 +106,6 @@ def setting(live_server) -> Setting:
         )
         db.session.remove()
     return found
-
-
-def sign_in(page: Page, live_server, email: str, totp_secret: str | None = None) -> None:
-    page.goto(live_server.path("/sign-in"))
-    page.fill("input[name=identifier]", email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if totp_secret is not None:
-        page.wait_for_url("**/sign-in/two-step")
-        page.fill("input[name=code]", pyotp.TOTP(totp_secret).now())
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state("networkidle")
-    assert "/sign-in" not in page.url, page.url
 
 
 def check(page: Page, width: int | None = None) -> None:
