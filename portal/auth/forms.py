@@ -32,10 +32,12 @@ class Readable:
             raise ValidationError(str(self.message))
 
 
-class SignInForm(FlaskForm):
-    identifier = StringField(
+def identifier_field(description: object = "") -> StringField:
+    """The email-address-or-mobile field every sign-in, code and reset form shares."""
+    return StringField(
         _l("Email address or mobile number"),
         widget=GovTextInput(),
+        description=description,
         validators=[
             InputRequired(message=_l("Enter your email address or mobile number")),
             Length(
@@ -45,6 +47,10 @@ class SignInForm(FlaskForm):
             Readable(),
         ],
     )
+
+
+class SignInForm(FlaskForm):
+    identifier = identifier_field()
     password = PasswordField(
         _l("Passphrase"),
         widget=GovPasswordInput(),
@@ -98,19 +104,7 @@ class ChangePassphraseForm(NewPassphraseForm):
 
 
 class ResetRequestForm(FlaskForm):
-    identifier = StringField(
-        _l("Email address or mobile number"),
-        widget=GovTextInput(),
-        description=_l("The one you use to sign in"),
-        validators=[
-            InputRequired(message=_l("Enter your email address or mobile number")),
-            Length(
-                max=254,
-                message=_l("Email address or mobile number must be 254 characters or fewer"),
-            ),
-            Readable(),
-        ],
-    )
+    identifier = identifier_field(_l("The one you use to sign in"))
     submit = SubmitField(_l("Send me a code"), widget=GovSubmitInput())
 
 
@@ -125,19 +119,7 @@ class InvitationCodeForm(FlaskForm):
             Readable(),
         ],
     )
-    identifier = StringField(
-        _l("Email address or mobile number"),
-        widget=GovTextInput(),
-        description=_l("The one you gave your ISVA"),
-        validators=[
-            InputRequired(message=_l("Enter your email address or mobile number")),
-            Length(
-                max=254,
-                message=_l("Email address or mobile number must be 254 characters or fewer"),
-            ),
-            Readable(),
-        ],
-    )
+    identifier = identifier_field(_l("The one you gave your ISVA"))
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
 
