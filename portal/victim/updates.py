@@ -82,7 +82,7 @@ def update_page(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
     )
 
 
-def _ask(case: Case, update: Update, reason: CallbackReason, template: str) -> str | BaseResponse:
+def _ask(case: Case, update: Update, reason: CallbackReason) -> str | BaseResponse:
     form = AskIsvaForm()
     if form.validate_on_submit():
         disclosure.ask_isva(
@@ -95,14 +95,21 @@ def _ask(case: Case, update: Update, reason: CallbackReason, template: str) -> s
             form.voicemail_ok.data == "yes",
         )
         return redirect(url_for("victim.asked_isva", case_id=case.id, update_id=update.id))
-    return render_template(template, case=case, update=update, form=form, view=update_view(update))
+    return render_template(
+        "victim/updates/ask_isva.html",
+        case=case,
+        update=update,
+        form=form,
+        view=update_view(update),
+        reason=reason.value,
+    )
 
 
 @bp.route("/cases/<uuid:case_id>/updates/<uuid:update_id>/ask-isva-first", methods=["GET", "POST"])
 @case_route(Action.VIEW_CASE_CONTENT, Audience.VICTIM)
 def ask_isva_first(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
     update = _visible_or_404(case, update_id)
-    return _ask(case, update, CallbackReason.BEFORE_UPDATE, "victim/updates/ask_first.html")
+    return _ask(case, update, CallbackReason.BEFORE_UPDATE)
 
 
 @bp.route(
@@ -113,7 +120,7 @@ def ask_about_window(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
     update = _visible_or_404(case, update_id)
     if update_view(update).window is None:
         abort(404)
-    return _ask(case, update, CallbackReason.WINDOW, "victim/updates/ask_window.html")
+    return _ask(case, update, CallbackReason.WINDOW)
 
 
 @bp.get("/cases/<uuid:case_id>/updates/<uuid:update_id>/asked")

@@ -205,6 +205,10 @@ def test_victim_update_pages_at_each_width(live_server, new_page, setting, width
     ):
         page.goto(live_server.path(base + path))
         check(page, width)
+        if path.endswith("/ask-isva-first"):
+            expect(page.locator("h1")).to_have_text("Ask your ISVA to contact you first")
+        if path.endswith("/ask-about-window"):
+            expect(page.locator("h1")).to_have_text("Ask your ISVA about this")
     page.get_by_role("button", name="Ask my ISVA to call").click()  # empty: an error summary
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     check(page, width)
