@@ -320,6 +320,7 @@ def set_quiet_hours(
     *,
     source: str,
     actor_id: uuid.UUID | None,
+    reason: str | None = None,
 ) -> None:
     if not (0 <= start_minute < 1440 and 0 <= end_minute < 1440):
         raise ValueError("quiet hours must be times of day")
@@ -329,4 +330,13 @@ def set_quiet_hours(
     if old != new:
         pref.quiet_start_minute = start_minute
         pref.quiet_end_minute = end_minute
-        log_consent(session, user_id, "quiet_hours", old, new, source=source, actor_id=actor_id)
+        log_consent(
+            session,
+            user_id,
+            "quiet_hours",
+            old,
+            new,
+            source=source,
+            actor_id=actor_id,
+            reason=reason,
+        )
