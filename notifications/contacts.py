@@ -20,10 +20,11 @@ from notifications.models import (
     Channel,
     Choice,
     Consent,
+    ConsentSource,
     ContactPoint,
     NotificationPreference,
 )
-from notifications.outbox import NotifyResult, notify
+from notifications.outbox import NotifyResult, notify, staff_contact_point
 from notifications.render import KIND_VERIFICATION
 from portal.clock import utcnow
 from portal.crypto import lookup_hash
@@ -221,6 +222,27 @@ def set_enabled(
         contact_point_id=point.id,
         reason=reason,
     )
+
+
+def staff_emails_on(session: Session, user: User) -> bool:
+    """Whether a member of staff gets emails about new work (their contact point is made on
+    first use, so none yet means on, if they have an email address)."""
+    point = contact_point(session, user.id, Channel.EMAIL)
+    return point.usable if point is not None else bool(user.email)
+
+
+def set_staff_emails(session: Session, user: User, enabled: bool) -> None:
+    """Staff turn their work emails off, or back on after the unsubscribe link turned them
+    off (their own account page)."""
+    point = contact_point(session, user.id, Channel.EMAIL)
+    if point is None:
+        if enabled:
+            return  # made, switched on, at first use
+        point = staff_contact_point(session, user)
+        if point is None:
+            return
+    if point.enabled != enabled:
+        set_enabled(session, point, enabled, source=ConsentSource.PORTAL, actor_id=user.id)
 
 
 def record_opt_out(

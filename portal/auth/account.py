@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from notifications import contacts
 from portal.access import role_required
 from portal.auth import loader
 from portal.auth.forms import (
@@ -51,7 +52,26 @@ def account() -> str:
         codes_left=totp.recovery_codes_left(db.session(), user) if user.has_totp else 0,
         other_sessions=len(others),
         form=ContinueForm(),
+        work_emails=contacts.staff_emails_on(db.session(), user) if user.is_staff else None,
     )
+
+
+@bp.post("/account/work-emails/<any(on, off):state>")
+@role_required(Role.ISVA, Role.SUPERVISOR, Role.ADMIN)
+def work_emails(state: str) -> BaseResponse:
+    """Staff turn emails about new work on or off (also how they undo an email's unsubscribe
+    link)."""
+    form = ContinueForm()
+    if form.validate_on_submit():
+        contacts.set_staff_emails(db.session(), _me(), state == "on")
+        db.session.commit()
+        flash(
+            _("Emails about new work are on.")
+            if state == "on"
+            else _("Emails about new work are off."),
+            "success",
+        )
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/sign-out-other-devices")
