@@ -2,7 +2,8 @@
 
 ``notify(session, recipient, kind, source_key=...)`` is the only way in (outbox.py). The worker
 (worker.py) drains the outbox through the providers (providers/); webhooks.py takes Twilio's
-status callbacks and inbound STOP/START/HELP.
+status callbacks and inbound STOP/START/HELP; unsubscribe_views.py takes the one-click
+unsubscribe link every email carries.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
     from notifications import models  # noqa: F401  (tables on the metadata)
     from notifications.cli import notifications_cli
     from notifications.config import build_providers
+    from notifications.unsubscribe_views import bp as unsubscribe_bp
     from notifications.webhooks import bp as webhooks_bp
 
     # The Twilio SDK logs request URLs (with phone numbers) at INFO: never let it.
@@ -32,6 +34,7 @@ def init_app(app: Flask) -> None:
     _check_templates(app)
     app.extensions["notifications"] = {"providers": build_providers(app)}
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(unsubscribe_bp)
     if app.debug:
         from notifications.devoutbox import bp as dev_bp
 

@@ -32,6 +32,7 @@ from notifications.models import (
 )
 from notifications.providers.base import OutgoingMessage, Provider
 from notifications.render import KIND_STAFF_WORK, KIND_VERIFICATION, render
+from notifications.unsubscribe import unsubscribe_url
 from portal.config import Settings
 from portal.models import User
 
@@ -270,6 +271,7 @@ def _start_attempt(
         text=rendered.text,
         html=rendered.html,
         message_id=lead.message_id,
+        unsubscribe_url=unsubscribe_url(settings, point),
         status_callback=callback,
         validity_period=validity,
     )

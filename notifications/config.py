@@ -87,7 +87,6 @@ def build_providers(app: Flask) -> dict[str, Provider]:
             host=settings.SMTP_HOST,
             port=settings.SMTP_PORT,
             sender=settings.MAIL_FROM,
-            unsubscribe_url=preferences_url(settings),
             username=settings.SMTP_USERNAME,
             password=settings.SMTP_PASSWORD,
             starttls=settings.SMTP_STARTTLS,
@@ -104,10 +103,6 @@ def build_providers(app: Flask) -> dict[str, Provider]:
 
 def base_url(settings: Settings) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/")
-
-
-def preferences_url(settings: Settings) -> str:
-    return base_url(settings) + "/my-case/preferences"
 
 
 def status_callback_url(settings: Settings) -> str:

@@ -52,6 +52,7 @@ class ConsentSource:
     SMS_KEYWORD = "sms_keyword"
     ISVA_ON_BEHALF = "isva_on_behalf"
     PROVIDER = "provider"  # the provider told us the number opted out (Twilio 21610)
+    EMAIL_LINK = "email_link"  # the unsubscribe link in an email (RFC 8058 one-click)
 
 
 class ContactPoint(IdMixin, TimestampMixin, Base):

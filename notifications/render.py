@@ -198,17 +198,20 @@ def build_email(
     to: str,
     sender: str,
     message_id: str,
-    unsubscribe_url: str,
+    unsubscribe_url: str | None,
 ) -> EmailMessage:
     """A multipart text + HTML email with a fixed subject, a stored Message-ID and one-click
-    unsubscribe headers (RFC 8058)."""
+    unsubscribe headers (RFC 8058). ``unsubscribe_url`` is this recipient's own signed link
+    (notifications/unsubscribe.py); without one, neither unsubscribe header is sent, since
+    List-Unsubscribe-Post must only accompany an address that works without signing in."""
     message = EmailMessage()
     message["Subject"] = rendered.subject
     message["From"] = sender
     message["To"] = to
     message["Message-ID"] = message_id
-    message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
     return message

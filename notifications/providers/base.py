@@ -25,6 +25,7 @@ class OutgoingMessage:
     text: str
     html: str
     message_id: str | None = None  # email
+    unsubscribe_url: str | None = None  # email: this recipient's one-click List-Unsubscribe
     status_callback: str | None = None  # SMS
     validity_period: int | None = None  # SMS, seconds
 

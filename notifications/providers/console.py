@@ -40,6 +40,7 @@ class ConsoleProvider:
             "to": message.to,
             "subject": message.subject if self.channel == "email" else None,
             "body": message.sms_body if self.channel == "sms" else message.text,
+            "unsubscribe_url": message.unsubscribe_url if self.channel == "email" else None,
             "at": utcnow().isoformat(),
         }
         with _lock:

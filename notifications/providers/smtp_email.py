@@ -39,7 +39,6 @@ class SMTPEmail:
         host: str,
         port: int,
         sender: str,
-        unsubscribe_url: str,
         username: str = "",
         password: str = "",
         starttls: bool = True,
@@ -48,7 +47,6 @@ class SMTPEmail:
         self._host = host
         self._port = port
         self._sender = sender
-        self._unsubscribe_url = unsubscribe_url
         self._username = username
         self._password = password
         self._starttls = starttls
@@ -97,7 +95,7 @@ class SMTPEmail:
             to=message.to,
             sender=self._sender,
             message_id=message.message_id,
-            unsubscribe_url=self._unsubscribe_url,
+            unsubscribe_url=message.unsubscribe_url,
         )
         conn = self._connection()
         try:

@@ -168,7 +168,6 @@ def test_starttls_refuses_a_certificate_it_cannot_verify(tmp_path):
             host="127.0.0.1",
             port=port,
             sender="no-reply@w.example",
-            unsubscribe_url="https://w.example/my-case/preferences",
             starttls=True,
             timeout=5,
         )

@@ -82,11 +82,26 @@ def test_email_is_multipart_with_fixed_subject_and_one_click_unsubscribe():
         to="sam@example.org",
         sender="no-reply@w.example",
         message_id="<abc@w.example>",
-        unsubscribe_url="https://w.example/my-case/preferences",
+        unsubscribe_url="https://w.example/unsubscribe/abc.def",
     )
     assert email["Subject"] == "You have a new update"
     assert email["Message-ID"] == "<abc@w.example>"
-    assert email["List-Unsubscribe"] == "<https://w.example/my-case/preferences>"
+    assert email["List-Unsubscribe"] == "<https://w.example/unsubscribe/abc.def>"
     assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     types = [part.get_content_type() for part in email.walk()]
     assert types == ["multipart/alternative", "text/plain", "text/html"]
+
+
+def test_email_without_its_own_unsubscribe_link_carries_no_unsubscribe_headers():
+    """List-Unsubscribe-Post promises a link that works without signing in: never send it
+    with an address that would not."""
+    rendered = render("update", service="Waypoint", url="https://w.example")
+    email = build_email(
+        rendered,
+        to="sam@example.org",
+        sender="no-reply@w.example",
+        message_id="<abc@w.example>",
+        unsubscribe_url=None,
+    )
+    assert email["List-Unsubscribe"] is None
+    assert email["List-Unsubscribe-Post"] is None

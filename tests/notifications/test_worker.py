@@ -211,7 +211,9 @@ def test_email_is_sent_with_stored_message_id_and_unsubscribe_headers(
     assert received.message_id == row.message_id
     assert received.message["Subject"] == "You have a new update"
     assert received.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert "/my-case/preferences" in received.message["List-Unsubscribe"]
+    assert received.message["List-Unsubscribe"].startswith(
+        "<https://waypoint.example.org/unsubscribe/"
+    )
 
 
 def test_smtp_4xx_is_retried_and_5xx_is_permanent(notify_app, app_session, smtp_server):

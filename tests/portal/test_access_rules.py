@@ -53,6 +53,10 @@ PUBLIC_ENDPOINTS = {
     "info.index",
     "info.glossary",
     "info.page",
+    # An email's one-click unsubscribe link: the signed token in the address is the authority
+    # (GET changes nothing; POST can only turn emails off).
+    "unsubscribe.confirm",
+    "unsubscribe.stop",
     # The partner API's description (no data, only the API's shape).
     "api.openapi",
 }
