@@ -195,15 +195,15 @@ def publish(app: Any, user_ids: list[uuid.UUID], publishers: int = 4) -> dict[st
             for start in range(0, len(chunk), PUBLISH_BATCH):
                 batch = chunk[start : start + PUBLISH_BATCH]
                 users = session.scalars(select(User).where(User.id.in_(batch))).all()
-                rows = []
+                ids = []
                 for user in users:
                     result = notify(session, user, "update", source_key=f"bench:{user.id}")
-                    rows += result.notifications
+                    ids += result.ids
                 session.commit()
                 stamp = time.time()
                 with lock:
-                    for row in rows:
-                        published[str(row.id)] = stamp
+                    for nid in ids:
+                        published[str(nid)] = stamp
             session.close()
 
     chunks = [user_ids[n::publishers] for n in range(publishers)]

@@ -12,7 +12,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.clock import utcnow
@@ -75,13 +76,23 @@ class ContactPoint(IdMixin, TimestampMixin, Base):
     opted_out_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    @property
+    @hybrid_property
     def usable(self) -> bool:
         return bool(
             self.enabled
             and self.verified_at is not None
             and self.safe_confirmed_at is not None
             and self.opted_out_at is None
+        )
+
+    @usable.inplace.expression
+    @classmethod
+    def _usable_expression(cls) -> ColumnElement[bool]:
+        return and_(
+            cls.enabled.is_(True),
+            cls.verified_at.is_not(None),
+            cls.safe_confirmed_at.is_not(None),
+            cls.opted_out_at.is_(None),
         )
 
 

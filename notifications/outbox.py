@@ -7,17 +7,20 @@ notifications durable together, so neither exists without the other.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from notifications import policy
 from notifications.models import Channel, Choice, ContactPoint, Notification, Status
+from notifications.policy import UsablePoint
 from notifications.render import (
     KIND_MESSAGE,
     KIND_STAFF_WORK,
@@ -43,10 +46,24 @@ class NotifyResult:
     """What notify decided. ``decision`` is one of: queued, duplicate (this source event was
     already queued: nothing added), isva_first (the victim asked that their ISVA tells them
     first: nothing is sent to the victim, the caller must hold the news or route it to the
-    ISVA), dont_notify (the victim will check the portal themselves), no_contact_point."""
+    ISVA), dont_notify (the victim will check the portal themselves), no_contact_point.
+    ``ids`` are the outbox rows added; ``notifications`` loads them (callers rarely need to)."""
 
     decision: str
-    notifications: list[Notification] = field(default_factory=list)
+    ids: list[uuid.UUID] = field(default_factory=list)
+    _session: Session | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def notifications(self) -> list[Notification]:
+        if not self.ids or self._session is None:
+            return []
+        rows = {
+            n.id: n
+            for n in self._session.scalars(
+                select(Notification).where(Notification.id.in_(self.ids))
+            )
+        }
+        return [rows[i] for i in self.ids]
 
 
 def dedupe_key(source_key: str, recipient_id: uuid.UUID, channel: str) -> str:
@@ -87,23 +104,22 @@ def notify(
         if contact_point.opted_out_at is not None:
             return NotifyResult(NO_CONTACT_POINT)
         # The person asked for this code a moment ago and is waiting for it: no quiet hours.
-        points = [contact_point]
+        points = [UsablePoint(contact_point.id, contact_point.channel)]
         not_before = now
     elif recipient.is_staff:
         kind = KIND_STAFF_WORK
         point = staff_contact_point(session, recipient)
-        points = [point] if point is not None else []
+        points = [UsablePoint(point.id, point.channel)] if point is not None else []
         not_before = now
     else:
         if kind not in (KIND_UPDATE, KIND_MESSAGE):
             raise ValueError(f"{kind!r} is not a notification for a victim")
-        pref = policy.preferences(session, recipient.id)
+        pref, points = policy.preferences_and_points(session, recipient.id)
         choice = policy.choice_for(pref, category)
         if choice == Choice.ISVA_FIRST and not isva_has_told:
             return NotifyResult(ISVA_FIRST)
         if choice == Choice.DONT_NOTIFY:
             return NotifyResult(DONT_NOTIFY)
-        points = policy.usable_contact_points(session, recipient.id)
         start, end = policy.quiet_window(pref)
         not_before = policy.quiet_hours_end(now, start, end)
     if not points:
@@ -135,21 +151,25 @@ def notify(
     added = _insert_new(session, values)
     if not added:
         return NotifyResult(DUPLICATE)
-    return NotifyResult(QUEUED, added)
+    return NotifyResult(QUEUED, added, session)
 
 
-def _insert_new(session: Session, values: list[dict[str, Any]]) -> list[Notification]:
-    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING: one round trip, and a
-    concurrent notify for the same event (which would otherwise fail the caller's whole
-    transaction on the unique key) simply adds nothing."""
-    dialect = session.get_bind().dialect.name
+@functools.cache
+def _insert_statement(dialect: str) -> ReturningInsert[tuple[uuid.UUID]]:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Notification)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(Notification)
-    )
-    return list(session.scalars(statement, values))
+    table = cast(Table, Notification.__table__)
+    return insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+
+
+def _insert_new(session: Session, values: list[dict[str, Any]]) -> list[uuid.UUID]:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id: one round trip, and a
+    concurrent notify for the same event (which would otherwise fail the caller's whole
+    transaction on the unique key) simply adds nothing. Core, not the ORM, with a statement
+    built once: nothing here needs the rows as objects, and this runs in every request that
+    makes news."""
+    statement = _insert_statement(session.get_bind().dialect.name)
+    added = set(session.scalars(statement, values))
+    return [v["id"] for v in values if v["id"] in added]
 
 
 def staff_contact_point(session: Session, user: User) -> ContactPoint | None:

@@ -7,15 +7,19 @@ queued still wins.
 
 from __future__ import annotations
 
+import functools
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from notifications.models import Choice, ContactPoint, NotificationPreference
 from portal.journey import CATEGORY_KEYS
+from portal.models import User
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_QUIET_START = 21 * 60
@@ -25,13 +29,69 @@ MESSAGES_CATEGORY = "messages"
 PREFERENCE_CATEGORIES = (*sorted(CATEGORY_KEYS), MESSAGES_CATEGORY)
 
 
+class Preferences(Protocol):
+    """What the policy reads of a person's preferences (the ORM row, or a plain snapshot)."""
+
+    @property
+    def choices(self) -> dict[str, Any]: ...
+    @property
+    def quiet_start_minute(self) -> int: ...
+    @property
+    def quiet_end_minute(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceSnapshot:
+    choices: dict[str, Any]
+    quiet_start_minute: int
+    quiet_end_minute: int
+
+
+@dataclass(frozen=True, slots=True)
+class UsablePoint:
+    id: uuid.UUID
+    channel: str
+
+
 def preferences(session: Session, user_id: uuid.UUID) -> NotificationPreference | None:
     return session.scalar(
         select(NotificationPreference).where(NotificationPreference.user_id == user_id)
     )
 
 
-def choice_for(pref: NotificationPreference | None, category: str | None) -> str:
+@functools.cache
+def _preferences_and_points_statement() -> Select[Any]:
+    return (
+        select(
+            ContactPoint.id,
+            ContactPoint.channel,
+            NotificationPreference.id,
+            NotificationPreference.choices,
+            NotificationPreference.quiet_start_minute,
+            NotificationPreference.quiet_end_minute,
+        )
+        .select_from(User)
+        .outerjoin(ContactPoint, and_(ContactPoint.user_id == User.id, ContactPoint.usable))
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(User.id == bindparam("user_id"))
+        .order_by(ContactPoint.channel)
+    )
+
+
+def preferences_and_points(
+    session: Session, user_id: uuid.UUID
+) -> tuple[PreferenceSnapshot | None, list[UsablePoint]]:
+    """A person's preferences and usable contact points in one round trip: ``notify`` runs
+    inside every request that makes news, so it reads columns, not ORM rows (no address is
+    decrypted to decide whether to send), with a statement built once."""
+    rows = session.execute(_preferences_and_points_statement(), {"user_id": user_id}).all()
+    pref = None
+    if rows and rows[0][2] is not None:
+        pref = PreferenceSnapshot(rows[0][3] or {}, rows[0][4], rows[0][5])
+    return pref, [UsablePoint(r[0], r[1]) for r in rows if r[0] is not None]
+
+
+def choice_for(pref: Preferences | None, category: str | None) -> str:
     """The person's choice for a category; nothing chosen means "tell me"."""
     if category is None or pref is None:
         return Choice.TELL_ME
@@ -39,7 +99,7 @@ def choice_for(pref: NotificationPreference | None, category: str | None) -> str
     return value if value in Choice.ALL else Choice.TELL_ME
 
 
-def quiet_window(pref: NotificationPreference | None) -> tuple[int, int]:
+def quiet_window(pref: Preferences | None) -> tuple[int, int]:
     if pref is None:
         return DEFAULT_QUIET_START, DEFAULT_QUIET_END
     return pref.quiet_start_minute, pref.quiet_end_minute
@@ -93,7 +153,10 @@ def next_quiet_start(now: datetime, start: int, end: int) -> datetime | None:
 
 def usable_contact_points(session: Session, user_id: uuid.UUID) -> list[ContactPoint]:
     """Contact points that are on, confirmed safe, verified and not opted out."""
-    points = session.scalars(
-        select(ContactPoint).where(ContactPoint.user_id == user_id).order_by(ContactPoint.channel)
-    ).all()
-    return [p for p in points if p.usable]
+    return list(
+        session.scalars(
+            select(ContactPoint)
+            .where(ContactPoint.user_id == user_id, ContactPoint.usable)
+            .order_by(ContactPoint.channel)
+        )
+    )
