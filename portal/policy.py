@@ -42,6 +42,9 @@ class Action(enum.StrEnum):
     SEND_MESSAGE = "send_message"
     PUBLISH_UPDATE = "publish_update"
     VIEW_CONTACT_DETAILS = "view_contact_details"
+    # Change how the victim is notified on their behalf (they asked their ISVA, e.g. by phone):
+    # switch a channel off, category choices, quiet hours. Never switch a channel on.
+    CHANGE_NOTIFICATIONS = "change_notifications"
     SEE_WHO_VIEWED = "see_who_viewed"  # the victim's view of staff reads of their case
     ASSIGN = "assign"
     VIEW_AUDIT = "view_audit"
@@ -82,6 +85,7 @@ CASE_RULES: Mapping[Relation, frozenset[Action]] = MappingProxyType(
                 A.SEND_MESSAGE,
                 A.PUBLISH_UPDATE,
                 A.VIEW_CONTACT_DETAILS,
+                A.CHANGE_NOTIFICATIONS,
             }
         ),
         # Supervisors oversee: they read every case of their organisation, (re)assign it and

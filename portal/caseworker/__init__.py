@@ -17,6 +17,7 @@ from portal.caseworker import (  # noqa: E402,F401
     home,
     messages,
     messaging_settings,
+    notification_settings,
     organisation,
     partners,
     staff,

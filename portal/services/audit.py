@@ -41,6 +41,8 @@ ACTION_LABELS: dict[str, Any] = {
     "absence.end": _l("Ended an out of office"),
     "case.publish_update": _l("Published an update"),
     "case.view_contact_details": _l("Looked at contact details"),
+    "case.change_notifications": _l("Opened the page to change notifications for the victim"),
+    "notifications.change_on_behalf": _l("Changed how the victim is notified, on their behalf"),
     "case.see_who_viewed": _l("Looked at who has viewed the case"),
     "case.assign": _l("Opened the page to assign an ISVA"),
     "assignment.create": _l("Assigned an ISVA"),

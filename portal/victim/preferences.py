@@ -10,11 +10,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from notifications import contacts, policy
+from notifications import contacts, on_behalf, policy
 from notifications.models import Channel, ConsentSource, ContactPoint
 from portal.access import role_required
+from portal.consent_words import describe
 from portal.extensions import db
 from portal.models import Role
+from portal.services import audit
 from portal.victim import bp
 from portal.victim.preference_forms import (
     QuietHoursForm,
@@ -45,8 +47,14 @@ def preferences() -> str:
     points = {c: contacts.contact_point(session, current_user.id, c) for c in Channel.ALL}
     pref = policy.preferences(session, current_user.id)
     start, end = policy.quiet_window(pref)
+    # Changes an ISVA made for them, with the reason: nothing changes behind their back.
+    staff_changes = on_behalf.changes_on_behalf(session, current_user.id, limit=5)
+    staff = audit.users_by_id(session, {c.actor_id for c in staff_changes if c.actor_id})
     return render_template(
         "victim/preferences/index.html",
+        staff_changes=staff_changes,
+        staff_names={i: audit.first_name(u) for i, u in staff.items()},
+        describe=describe,
         points=points,
         masked={c: _masked(p) for c, p in points.items() if p is not None},
         switch_form=SwitchForm(),

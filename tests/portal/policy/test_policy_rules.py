@@ -88,6 +88,7 @@ ASSIGNED = frozenset(
         A.SEND_MESSAGE,
         A.PUBLISH_UPDATE,
         A.VIEW_CONTACT_DETAILS,
+        A.CHANGE_NOTIFICATIONS,
     }
 )
 SUPERVISING = frozenset(

@@ -1,0 +1,206 @@
+"""An ISVA changing how a victim is notified, on the victim's behalf.
+
+A victim rings their ISVA: "my partner saw a text, stop texts now", or "don't tell me about
+court dates, tell me in person". The assigned ISVA may then switch a channel off, change a
+category choice or change quiet hours, always with a reason. Each change appends to the consent
+log (source ``isva_on_behalf``, the ISVA as actor, the reason) and to the audit trail, in the
+caller's transaction; the worker re-checks consent when it claims a notification, so a change
+takes effect before the next send.
+
+What an ISVA can never do is switch a channel *on*, or add or verify a contact point: consent to
+be contacted on a channel comes only from the victim (the safety confirmation and the code sent
+to that number or address). There is deliberately no function here that does either.
+
+Every check runs before anything changes, so a refused change leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from notifications import contacts, policy
+from notifications.models import Channel, Choice, Consent, ConsentSource, ContactPoint
+from portal.models import AuditOutcome, Case, User
+from portal.policy import Action, can
+from portal.services import audit
+
+REASON_MAX = 500
+AUDIT_ACTION = "notifications.change_on_behalf"
+# Entries by the same person, with the same reason, this close together are one change.
+_ONE_CHANGE = timedelta(minutes=1)
+
+
+class OnBehalfError(ValueError):
+    """The change was refused as asked (nothing changed). ``reason`` names what was wrong:
+    "reason_missing", "reason_too_long", "stale", "nothing_changed", "channel" or "value"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NotPermittedError(PermissionError):
+    """The acting user may not change this victim's notifications (views 404 before this)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the ISVA asked for. ``choices`` may name some or all categories; ``quiet_hours``
+    is (start, end) in minutes after local midnight, or None to leave them as they are."""
+
+    channels_off: frozenset[str] = frozenset()
+    choices: Mapping[str, str] = field(default_factory=dict)
+    quiet_hours: tuple[int, int] | None = None
+
+
+def may_change(user: User, case: Case) -> bool:
+    return can(user, Action.CHANGE_NOTIFICATIONS, case)
+
+
+def is_on(point: ContactPoint) -> bool:
+    """Whether a channel may be switched off: it is on, or on its way to being on (a code
+    sent), and the victim has not already opted out by SMS."""
+    return point.enabled and point.opted_out_at is None
+
+
+def version(session: Session, user_id: uuid.UUID) -> str:
+    """A token that changes whenever the victim's settings change (the consent log only grows),
+    so a form filled in against old settings is refused instead of undoing a newer choice."""
+    count = session.scalar(select(func.count(Consent.id)).where(Consent.user_id == user_id))
+    return str(count or 0)
+
+
+def change_on_behalf(
+    session: Session,
+    case: Case,
+    actor: User,
+    change: Change,
+    reason: str | None,
+    *,
+    seen_version: str | None = None,
+) -> list[str]:
+    """Apply ``change`` to the victim of ``case`` for ``actor`` (the assigned ISVA), with
+    ``reason``. Returns the consent-log fields that changed. Raises OnBehalfError (nothing
+    changed) or NotPermittedError. Never commits."""
+    if not may_change(actor, case):
+        raise NotPermittedError("may not change this victim's notifications")
+    reason = (reason or "").strip()
+    if not reason:
+        raise OnBehalfError("reason_missing")
+    if len(reason) > REASON_MAX:
+        raise OnBehalfError("reason_too_long")
+    victim_id = case.victim_id
+    if seen_version is not None and seen_version != version(session, victim_id):
+        raise OnBehalfError("stale")
+
+    points = {c: contacts.contact_point(session, victim_id, c) for c in Channel.ALL}
+    turning_off = []
+    for channel in sorted(change.channels_off):
+        point = points.get(channel)
+        if point is None or not is_on(point):
+            raise OnBehalfError("channel")
+        turning_off.append(point)
+
+    pref = policy.preferences(session, victim_id)
+    new_choices = {}
+    for category, choice in change.choices.items():
+        if category not in policy.PREFERENCE_CATEGORIES or choice not in Choice.ALL:
+            raise OnBehalfError("value")
+        if policy.choice_for(pref, category) != choice:
+            new_choices[category] = choice
+
+    new_quiet = None
+    if change.quiet_hours is not None:
+        start, end = change.quiet_hours
+        if not (0 <= start < 1440 and 0 <= end < 1440):
+            raise OnBehalfError("value")
+        if (start, end) != policy.quiet_window(pref):
+            new_quiet = (start, end)
+
+    if not (turning_off or new_choices or new_quiet):
+        raise OnBehalfError("nothing_changed")
+
+    source = ConsentSource.ISVA_ON_BEHALF
+    changed: list[str] = []
+    for point in turning_off:
+        contacts.set_enabled(session, point, False, source=source, actor_id=actor.id, reason=reason)
+        changed.append(f"{point.channel}.enabled")
+    if new_choices:
+        contacts.set_choices(
+            session, victim_id, new_choices, source=source, actor_id=actor.id, reason=reason
+        )
+        changed.extend(f"category.{key}" for key in sorted(new_choices))
+    if new_quiet is not None:
+        contacts.set_quiet_hours(
+            session, victim_id, *new_quiet, source=source, actor_id=actor.id, reason=reason
+        )
+        changed.append("quiet_hours")
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=AUDIT_ACTION,
+        outcome=AuditOutcome.ALLOWED,
+        case=case,
+        object_type="case",
+        object_id=case.id,
+    )
+    return changed
+
+
+# --- reading the log -------------------------------------------------------------------------
+
+
+def consent_log(session: Session, user_id: uuid.UUID, limit: int = 30) -> Sequence[Consent]:
+    """The most recent entries of one person's consent log, newest first."""
+    return session.scalars(
+        select(Consent)
+        .where(Consent.user_id == user_id)
+        .order_by(Consent.at.desc(), Consent.id)
+        .limit(limit)
+    ).all()
+
+
+@dataclass
+class StaffChange:
+    """One change an ISVA made on the victim's behalf: who, when, why, and what (the log
+    entries it wrote)."""
+
+    actor_id: uuid.UUID | None
+    at: datetime
+    reason: str | None
+    entries: list[Consent] = field(default_factory=list)
+
+
+def changes_on_behalf(session: Session, user_id: uuid.UUID, limit: int = 10) -> list[StaffChange]:
+    """The latest changes made for this person by staff, newest first, entries written by one
+    request grouped together (so the victim reads one change with one reason)."""
+    entries = session.scalars(
+        select(Consent)
+        .where(Consent.user_id == user_id, Consent.source == ConsentSource.ISVA_ON_BEHALF)
+        .order_by(Consent.at.desc(), Consent.id)
+        .limit(limit * 5)
+    ).all()
+    changes: list[StaffChange] = []
+    for entry in entries:
+        last = changes[-1] if changes else None
+        if (
+            last is not None
+            and last.actor_id == entry.actor_id
+            and last.reason == entry.reason
+            and last.at - entry.at < _ONE_CHANGE
+        ):
+            last.entries.append(entry)
+            continue
+        if len(changes) == limit:
+            break
+        changes.append(StaffChange(entry.actor_id, entry.at, entry.reason, [entry]))
+    for item in changes:
+        item.entries.reverse()  # in the order they were made
+    return changes
