@@ -11,21 +11,23 @@ fresh id is written. The caller commits before any provider is called.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
-from sqlalchemy import func, select
+from sqlalchemy import Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from notifications import policy
 from notifications.config import base_url, status_callback_url
 from notifications.models import (
+    ATTEMPTS,
+    NOTIFICATIONS,
     Choice,
     ContactPoint,
-    DeliveryAttempt,
     Notification,
     NotificationPreference,
     Status,
@@ -34,7 +36,7 @@ from notifications.providers.base import OutgoingMessage, Provider
 from notifications.render import KIND_STAFF_WORK, KIND_VERIFICATION, render
 from notifications.unsubscribe import unsubscribe_url
 from portal.config import Settings
-from portal.models import User
+from portal.models import Role, User
 
 VERIFICATION_VALIDITY = 900  # a code is useless after 15 minutes
 MAX_VALIDITY = 36000  # Twilio's maximum ValidityPeriod
@@ -124,13 +126,22 @@ def claim(
     ):
         followers_of[follower.coalesced_into_id].append(follower)  # type: ignore[index]
     users = {
-        u.id: u
-        for u in session.scalars(select(User).where(User.id.in_({r.recipient_id for r in rows})))
+        r.id: Recipient(r.id, Role(r.role).is_staff, r.is_enabled)
+        for r in session.execute(
+            select(User.id, User.role, User.is_enabled).where(
+                User.id.in_({r.recipient_id for r in rows})
+            )
+        )
     }
     prefs = {
-        p.user_id: p
-        for p in session.scalars(
-            select(NotificationPreference).where(NotificationPreference.user_id.in_(list(users)))
+        r.user_id: policy.PreferenceSnapshot(r.choices or {}, r.quiet_start, r.quiet_end)
+        for r in session.execute(
+            select(
+                NotificationPreference.user_id,
+                NotificationPreference.choices,
+                NotificationPreference.quiet_start_minute.label("quiet_start"),
+                NotificationPreference.quiet_end_minute.label("quiet_end"),
+            ).where(NotificationPreference.user_id.in_(list(users)))
         )
     }
 
@@ -140,6 +151,7 @@ def claim(
 
     jobs: list[Job] = []
     lease = now + timedelta(seconds=lease_seconds)
+    writes = _Writes()
     for point_id, by_template in groups.items():
         point = points[point_id]
         # One send per contact point at a time: the template group waiting longest goes first.
@@ -174,10 +186,59 @@ def claim(
             lead = max(live, key=lambda r: (r.attempts, -r.created_at.timestamp()))
             followers = [r for r in live if r is not lead]
         job = _start_attempt(
-            session, lead, followers, point, user, pref, now, lease, worker, providers, settings
+            writes, lead, followers, point, user, pref, now, lease, worker, providers, settings
         )
         jobs.append(job)
+    writes.apply(session, now=now, lease=lease, worker=worker)
     return jobs
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What a claim needs to know of the person (not their encrypted details)."""
+
+    id: uuid.UUID
+    is_staff: bool
+    is_enabled: bool
+
+
+@dataclass
+class _Writes:
+    """A claim's writes, made set-based once every send is decided: an UPDATE of all the
+    leads, one multi-row INSERT of the attempts, and the new email Message-IDs. The claim is
+    the worker's one contended transaction, so it is kept short."""
+
+    leads: list[uuid.UUID] = field(default_factory=list)
+    attempts: list[dict[str, object]] = field(default_factory=list)
+    message_ids: list[dict[str, object]] = field(default_factory=list)
+
+    def apply(self, session: Session, *, now: datetime, lease: datetime, worker: str) -> None:
+        if not self.leads:
+            return
+        table = NOTIFICATIONS.c
+        session.execute(
+            update(Notification)
+            .where(Notification.id.in_(self.leads))
+            .values(
+                status=Status.SENDING,
+                attempts=table.attempts + 1,
+                lease_until=lease,
+                claimed_by=worker,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if self.message_ids:
+            session.execute(_message_id_statement(), self.message_ids)
+        session.execute(insert(ATTEMPTS), self.attempts)
+
+
+@functools.cache
+def _message_id_statement() -> Update:
+    table = NOTIFICATIONS
+    return (
+        update(table).where(table.c.id == bindparam("m_id")).values(message_id=bindparam("m_mid"))
+    )
 
 
 def _quiet(pref, now: datetime) -> bool:
@@ -185,7 +246,7 @@ def _quiet(pref, now: datetime) -> bool:
     return policy.in_quiet_hours(now, start, end)
 
 
-def _still_wanted(row: Notification, user: User, point: ContactPoint, pref, now) -> bool:
+def _still_wanted(row: Notification, user: Recipient, point: ContactPoint, pref, now) -> bool:
     """Consent is checked again at claim time; a row no longer wanted is cancelled."""
     reason = None
     if not user.is_enabled:
@@ -212,11 +273,11 @@ def _cancel(row: Notification, reason: str, now: datetime) -> None:
 
 
 def _start_attempt(
-    session: Session,
+    writes: _Writes,
     lead: Notification,
     followers: list[Notification],
     point: ContactPoint,
-    user: User,
+    user: Recipient,
     pref,
     now: datetime,
     lease: datetime,
@@ -225,23 +286,31 @@ def _start_attempt(
     settings: Settings,
 ) -> Job:
     provider = providers[lead.channel]
-    attempt = DeliveryAttempt(
-        id=uuid.uuid4(),
-        notification_id=lead.id,
-        number=lead.attempts + 1,
-        provider=provider.name,
-        status=Status.SENDING,
-        history=[[Status.SENDING, now.isoformat()]],
-        worker=worker,
-        started_at=now,
+    attempt_id = uuid.uuid4()
+    writes.attempts.append(
+        {
+            "id": attempt_id,
+            "notification_id": lead.id,
+            "number": lead.attempts + 1,
+            "provider": provider.name,
+            "status": Status.SENDING,
+            "history": [[Status.SENDING, now.isoformat()]],
+            "provider_id": None,
+            "error_code": None,
+            "worker": worker,
+            "started_at": now,
+            "finished_at": None,
+        }
     )
+    writes.leads.append(lead.id)
+    message_id = lead.message_id
     rendered = render(
         lead.kind, service=settings.SERVICE_NAME, url=base_url(settings), code=lead.secret
     )
     validity = None
     callback = None
     if lead.channel == "sms":
-        callback = f"{status_callback_url(settings)}?n={lead.id}&a={attempt.id}"
+        callback = f"{status_callback_url(settings)}?n={lead.id}&a={attempt_id}"
         if lead.kind == KIND_VERIFICATION:
             validity = VERIFICATION_VALIDITY
         elif not user.is_staff:
@@ -249,36 +318,31 @@ def _start_attempt(
             quiet = policy.next_quiet_start(now, start, end)
             if quiet is not None:
                 validity = max(1, int(min(MAX_VALIDITY, (quiet - now).total_seconds())))
-    elif lead.message_id is None:
+    elif message_id is None:
         domain = settings.MAIL_FROM.rpartition("@")[2] or "waypoint.invalid"
-        lead.message_id = make_msgid(domain=domain)
-    lead.status = Status.SENDING
-    lead.attempts += 1
-    lead.lease_until = lease
-    lead.claimed_by = worker
-    lead.updated_at = now
+        message_id = make_msgid(domain=domain)
+        writes.message_ids.append({"m_id": lead.id, "m_mid": message_id})
     for row in followers:
         row.status = Status.SENDING
         row.coalesced_into_id = lead.id
         row.updated_at = now
     message = OutgoingMessage(
         notification_id=lead.id,
-        attempt_id=attempt.id,
+        attempt_id=attempt_id,
         channel=lead.channel,
         to=point.address,
         sms_body=rendered.sms,
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
-        message_id=lead.message_id,
+        message_id=message_id,
         unsubscribe_url=unsubscribe_url(settings, point),
         status_callback=callback,
         validity_period=validity,
     )
-    session.add(attempt)
     return Job(
         lead.id,
-        attempt.id,
+        attempt_id,
         lead.channel,
         point.id,
         now,

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, UniqueConstraint, and_
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -193,3 +202,8 @@ class DeliveryAttempt(Base):
     def mark(self, status: str, at: datetime) -> None:
         self.status = status
         self.history = [*(self.history or []), [status, at.isoformat()]]
+
+
+# The tables themselves, typed, for the worker's set-based statements (Core, not the ORM).
+NOTIFICATIONS = cast(Table, Notification.__table__)
+ATTEMPTS = cast(Table, DeliveryAttempt.__table__)

@@ -11,15 +11,22 @@ import functools
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
 from notifications import policy
-from notifications.models import Channel, Choice, ContactPoint, Notification, Status
+from notifications.models import (
+    NOTIFICATIONS,
+    Channel,
+    Choice,
+    ContactPoint,
+    Notification,
+    Status,
+)
 from notifications.policy import UsablePoint
 from notifications.render import (
     KIND_MESSAGE,
@@ -157,7 +164,7 @@ def notify(
 @functools.cache
 def _insert_statement(dialect: str) -> ReturningInsert[tuple[uuid.UUID]]:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = cast(Table, Notification.__table__)
+    table = NOTIFICATIONS
     return insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
 
 

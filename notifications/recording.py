@@ -9,7 +9,6 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import JSON, String, Update, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +18,8 @@ from notifications import policy
 from notifications.config import WorkerConfig
 from notifications.contacts import record_opt_out
 from notifications.models import (
+    ATTEMPTS,
+    NOTIFICATIONS,
     ConsentSource,
     ContactPoint,
     DeliveryAttempt,
@@ -107,8 +108,6 @@ def record_sent(session: Session, outcomes: list[Outcome], now: datetime) -> Non
     only gains the provider id; rows coalesced into a send share its fate."""
     if not outcomes:
         return
-    attempts_table = DeliveryAttempt.__table__
-    notifications_table = Notification.__table__
     current = {
         row.id: row
         for row in session.execute(
@@ -140,17 +139,18 @@ def record_sent(session: Session, outcomes: list[Outcome], now: datetime) -> Non
         )
         lead_rows.append({"n_id": outcome.notification_id, "n_provider_id": provider_id})
     session.execute(
-        _sent_attempt_statement(attempts_table),
+        _sent_attempt_statement(),
         [{**row, "now": now} for row in attempt_rows],
     )
     session.execute(
-        _sent_notification_statement(notifications_table),
+        _sent_notification_statement(),
         [{**row, "now": now} for row in lead_rows],
     )
 
 
 @functools.cache
-def _sent_attempt_statement(table: Any) -> Update:
+def _sent_attempt_statement() -> Update:
+    table = ATTEMPTS
     return (
         update(table)
         .where(table.c.id == bindparam("a_id"))
@@ -165,9 +165,10 @@ def _sent_attempt_statement(table: Any) -> Update:
 
 
 @functools.cache
-def _sent_notification_statement(table: Any) -> Update:
+def _sent_notification_statement() -> Update:
     """The lead and its followers: status, sent_at and (lead only) the lease move only from
     "sending"; the provider id is kept and the secret (a code) is cleared either way."""
+    table = NOTIFICATIONS
     was_sending = table.c.status == Status.SENDING
     now = bindparam("now", type_=UTCDateTime)
     is_lead = table.c.id == bindparam("n_id")
