@@ -246,12 +246,9 @@ def run_drain(
     try:
         committed = publish_at_once(app, user_ids)
         deadline = time.time() + 600
-        received: list[tuple[str, str | None, float, str]] = []
-        while time.time() < deadline:
-            received = server.dump()
-            if len(received) >= count:
-                break
-            time.sleep(0.2)
+        while time.time() < deadline and server.count() < count:
+            time.sleep(0.05)
+        received = server.dump()
         finished = max((r[2] for r in received), default=time.time())
     finally:
         for process in processes:
@@ -274,12 +271,9 @@ def run_outbox(
         started = time.time()
         published = publish(app, user_ids)
         deadline = time.time() + 600
-        received: list[tuple[str, str | None, float, str]] = []
-        while time.time() < deadline:
-            received = server.dump()
-            if len(received) >= count:
-                break
-            time.sleep(0.2)
+        while time.time() < deadline and server.count() < count:
+            time.sleep(0.05)
+        received = server.dump()
         finished = max((r[2] for r in received), default=time.time())
     finally:
         for process in processes:
