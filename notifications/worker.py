@@ -68,6 +68,7 @@ from portal.extensions import db
 log = logging.getLogger("notifications.worker")
 T = TypeVar("T")
 FAULT_EXIT = 17
+RECORD_EVERY = 0.1  # seconds
 
 
 class Worker:
@@ -201,6 +202,7 @@ class Worker:
         pending: list[Outcome] = []
         last_flush = time.monotonic()
         last_reconcile = 0.0
+        next_claim = 0.0
         executor = ThreadPoolExecutor(self.concurrency, thread_name_prefix="notify-send")
         try:
             while True:
@@ -212,9 +214,16 @@ class Worker:
                     else:
                         reconciled = 0
                     room = self.batch - len(in_flight)
-                    if room >= max(1, self.batch // 2):
+                    # A claim that found fewer sends than it had room for drained the queue:
+                    # ask again after the poll interval (or once idle), not at every finished
+                    # send, so a shallow queue costs one claim per interval, not one per send.
+                    if room >= max(1, self.batch // 2) and (
+                        not in_flight or time.monotonic() >= next_claim
+                    ):
                         jobs: list[Job] = self._guard(partial(self._claim, room), list[Job]())
                         claimed = len(jobs)
+                        if claimed < room:
+                            next_claim = time.monotonic() + self.config.NOTIFY_POLL_SECONDS
                         if jobs and self.config.WAYPOINT_FAULT == "after_claim":
                             os._exit(FAULT_EXIT)
                         for job in jobs:
@@ -238,10 +247,13 @@ class Worker:
                     in_flight.pop(fut)
                     pending.append(fut.result())
                     done_count += 1
+                # Record in batches (one transaction per RECORD_EVERY seconds or per half
+                # batch of sends): the sends are out already, and a crash before recording
+                # leaves them in doubt, to be reconciled, never resent blindly.
                 if pending and (
-                    len(pending) >= self.concurrency
+                    len(pending) >= max(self.concurrency, self.batch // 2)
                     or not in_flight
-                    or time.monotonic() - last_flush > 0.05
+                    or time.monotonic() - last_flush > RECORD_EVERY
                 ):
                     self._safe_record(pending)
                     pending = []
