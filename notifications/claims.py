@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
-from sqlalchemy import Update, bindparam, func, insert, select, update
+from sqlalchemy import Select, Update, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from notifications import policy
@@ -26,6 +26,7 @@ from notifications.config import base_url, status_callback_url
 from notifications.models import (
     ATTEMPTS,
     NOTIFICATIONS,
+    QUEUE_PREDICATE,
     Choice,
     ContactPoint,
     Notification,
@@ -64,6 +65,28 @@ def _due(now: datetime):
     )
 
 
+@functools.cache
+def _candidates_statement() -> Select[uuid.UUID]:
+    """Due rows in ``not_before`` order, skipping people who already have a send in flight.
+    The queue predicate is literal SQL, identical to the partial index's, so the planner
+    walks ``ix_notifications_queue`` and stops after the first rows it needs."""
+    in_flight = aliased(Notification)
+    return (
+        select(Notification.contact_point_id)
+        .where(text(QUEUE_PREDICATE), Notification.not_before <= bindparam("now"))
+        .where(
+            ~select(in_flight.id)
+            .where(
+                in_flight.contact_point_id == Notification.contact_point_id,
+                in_flight.status == Status.SENDING,
+            )
+            .exists()
+        )
+        .order_by(Notification.not_before)
+        .limit(bindparam("rows"))
+    )
+
+
 def claim(
     session: Session,
     *,
@@ -75,22 +98,12 @@ def claim(
     settings: Settings,
 ) -> list[Job]:
     """Claim up to ``limit`` sends (one per contact point). Does not commit."""
-    in_flight = aliased(Notification)
-    candidates = session.scalars(
-        select(Notification.contact_point_id)
-        .where(*_due(now))
-        .where(
-            ~select(in_flight.id)
-            .where(
-                in_flight.contact_point_id == Notification.contact_point_id,
-                in_flight.status == Status.SENDING,
-            )
-            .exists()
+    # Contact points with the longest-waiting sends, read from the front of the queue index.
+    candidates = list(
+        dict.fromkeys(
+            session.scalars(_candidates_statement(), {"now": now, "rows": limit * 4}).all()
         )
-        .group_by(Notification.contact_point_id)
-        .order_by(func.min(Notification.not_before))
-        .limit(limit * 4)
-    ).all()
+    )
     if not candidates:
         return []
     points = {

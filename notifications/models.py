@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     and_,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
@@ -138,6 +139,11 @@ class NotificationPreference(IdMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+# Rows waiting to be sent (Status.DUE, not folded into another send), as literal SQL: the
+# partial index and the claim query must say it identically for the planner to use the index.
+QUEUE_PREDICATE = "status IN ('queued', 'failed_retryable') AND coalesced_into_id IS NULL"
+
+
 class Notification(IdMixin, TimestampMixin, Base):
     """The outbox row: one message to one person on one channel, for one source event."""
 
@@ -145,6 +151,14 @@ class Notification(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_notifications_due", "status", "not_before"),
         Index("ix_notifications_contact_point_status", "contact_point_id", "status"),
+        # The queue itself: only rows waiting to be sent, in the order the worker takes them,
+        # so a claim reads the first few entries however long the queue is.
+        Index(
+            "ix_notifications_queue",
+            "not_before",
+            postgresql_where=text(QUEUE_PREDICATE),
+            sqlite_where=text(QUEUE_PREDICATE),
+        ),
     )
 
     recipient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
