@@ -63,6 +63,8 @@ class AccessLogScrubber(logging.Filter):
 
 _QUERY = re.compile(r"\?[^\s\x1b\"]*")
 _SEGMENT = re.compile(r"/([A-Za-z0-9_-]{20,})(?=[/?\s\x1b\"]|$)")
+# A signed token (itsdangerous: payload.signature), e.g. an email's unsubscribe link.
+_SIGNED = re.compile(r"/[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}(?=[/?\s\x1b\"]|$)")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -76,6 +78,7 @@ def _token_like(segment: str) -> bool:
 def scrub_request_line(line: str) -> str:
     """'GET /invitation/AbC..?next=/x HTTP/1.1' -> 'GET /invitation/[token]?[removed] HTTP/1.1'."""
     line = _QUERY.sub("?[removed]", line)
+    line = _SIGNED.sub("/[token]", line)
     return _SEGMENT.sub(lambda m: "/[token]" if _token_like(m.group(1)) else m.group(0), line)
 
 

@@ -122,10 +122,12 @@ def test_access_log_keeps_paths_but_drops_query_strings_and_tokens(make_app, eve
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     token = "LognarkerToken_" + "Zq9" * 10
+    signed = "WyJhYmMiLCJkZWYiXQ" + "x" * 20 + ".SignatureMarker" + "Q7" * 10
     try:
         for path in (
             f"/sign-in?next=/my-case&email={normalise_email(EMAIL)}",
             f"/invitation/{token}",
+            f"/unsubscribe/{signed}",
         ):
             try:
                 urllib.request.urlopen(base + path, timeout=10).read()
@@ -137,6 +139,10 @@ def test_access_log_keeps_paths_but_drops_query_strings_and_tokens(make_app, eve
     access = [r.getMessage() for r in everything_logged.records if r.name == "werkzeug"]
     assert any("GET /sign-in?[removed]" in line for line in access), access
     assert any("GET /invitation/[token]" in line for line in access), access
+    assert any(
+        "POST /unsubscribe/[token]" in line or "GET /unsubscribe/[token]" in line for line in access
+    ), access
+    assert not any("SignatureMarker" in line for line in access), access
     text = "\n".join(access).lower()
     assert token.lower() not in text
     assert "lognarker" not in text
