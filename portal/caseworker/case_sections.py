@@ -18,11 +18,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from notifications import policy as notification_policy
 from portal.auth.forms import Readable
 from portal.caseworker import bp
+from portal.caseworker.notification_settings import settings_context
 from portal.extensions import db
-from portal.journey import CATEGORIES
 from portal.models import Case, User
 from portal.models.contact_notes import VoicemailSafe
 from portal.policy import Action, Audience, can, case_route
@@ -139,8 +138,6 @@ def contact_safety(case: Case) -> Any:
             return redirect(url_for("caseworker.contact_safety", case_id=case.id))
     else:
         status = 400
-    pref = notification_policy.preferences(session, case.victim_id)
-    quiet_start, quiet_end = notification_policy.quiet_window(pref)
     editor = audit.users_by_id(session, {record.updated_by_id}) if record else {}
     return (
         render_template(
@@ -149,12 +146,7 @@ def contact_safety(case: Case) -> Any:
             form=form,
             record=record,
             editor=editor.get(record.updated_by_id) if record else None,
-            points=casework.contact_points(session, case),
-            choices=[(c, notification_policy.choice_for(pref, c.key)) for c in CATEGORIES],
-            quiet=(
-                f"{quiet_start // 60:02d}:{quiet_start % 60:02d}",
-                f"{quiet_end // 60:02d}:{quiet_end % 60:02d}",
-            ),
+            **settings_context(case),
             section="contact",
         ),
         status,

@@ -138,8 +138,9 @@ def change_form(case: Case, **kwargs: Any) -> FlaskForm:
     return ChangeForm(**kwargs)
 
 
-def _settings(case: Case) -> dict[str, Any]:
-    """What both pages show: channels, choices and quiet hours, in words."""
+def settings_context(case: Case) -> dict[str, Any]:
+    """What the notifications page and the contact page show: channels, choices and quiet
+    hours, in words."""
     session = db.session()
     pref = notification_policy.preferences(session, case.victim_id)
     start, end = notification_policy.quiet_window(pref)
@@ -172,7 +173,7 @@ def notification_settings(case: Case) -> str:
         source_label=source_label,
         may_change=on_behalf.may_change(_me(), case),
         section="notifications",
-        **_settings(case),
+        **settings_context(case),
     )
 
 
@@ -250,7 +251,7 @@ def change_notifications(case: Case) -> Any:
             form=form,
             fields=fields,
             section="notifications",
-            **_settings(case),
+            **settings_context(case),
         ),
         status,
     )

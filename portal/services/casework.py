@@ -8,7 +8,6 @@ earlier), write the audit row, and never commit.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from notifications.models import ContactPoint, DeliveryAttempt, Notification, Status
+from notifications.models import DeliveryAttempt, Notification, Status
 from notifications.tasks import explain
 from portal.clock import utcnow
 from portal.journey import event
@@ -168,16 +167,6 @@ def save_safe_contact(
     session.flush()
     _audit(session, actor, case, "contact_notes.update", "case", case.id)
     return record
-
-
-def contact_points(session: Session, case: Case) -> Sequence[ContactPoint]:
-    """The victim's channels: on/off, confirmed safe, verified (the address is never shown
-    here: the page says only which channels exist and in what state)."""
-    return session.scalars(
-        select(ContactPoint)
-        .where(ContactPoint.user_id == case.victim_id)
-        .order_by(ContactPoint.channel)
-    ).all()
 
 
 # --- the delivery log ------------------------------------------------------------------------

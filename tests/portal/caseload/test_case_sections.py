@@ -36,14 +36,14 @@ def test_contact_and_safety_notes_saved_encrypted_and_audited(
     login_as(w.isva)
     page = client_request.get("caseworker.contact_safety", case_id=w.case.id)
     assert page.select_one("[aria-current=page]").text.strip() == "Contact and safety"
-    channels = page.select_one("[data-testid=channels]").text
+    channels = page.select_one("[data-testid=notification-channels]").text
     assert "Text message" in channels
     assert "Email" in channels
     assert "+447700900123" not in page.text  # addresses are never shown here
-    assert "21:00 to 08:00" in page.select_one("[data-testid=quiet-hours]").text
-    choices = page.select_one("[data-testid=choices]").text
-    assert "Tell me" in choices
-    assert "My ISVA tells me first" in choices
+    assert "21:00 to 08:00" in page.select_one("[data-testid=notification-quiet-hours]").text
+    choices = page.select_one("[data-testid=notification-choices]").text
+    assert "Tell them when there is something new" in choices
+    assert "Their ISVA tells them first" in choices
     client_request.post(
         "caseworker.contact_safety",
         {"safe_times": "Weekdays 10 to 2", "voicemail_safe": "no", "notes": SECRET_NOTE},
