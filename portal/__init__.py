@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from portal import crypto, errors, security
 from portal import logs as request_log
 from portal.config import PROJECT_ROOT, Settings
+from portal.db import end_request_transaction
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
 __all__ = ["create_app"]
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     WTFormsHelpers(app)
 
     db.init_app(app)
+    app.teardown_request(end_request_transaction)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, Uuid, event
 from sqlalchemy.engine import Engine
@@ -84,11 +85,36 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+# Requests that never write: their transactions stay DEFERRED (readers never wait on SQLite).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _request_begin_mode() -> str:
+    """A web request that may write (POST and the like) takes SQLite's write lock when its
+    transaction begins. A DEFERRED transaction that has read cannot be upgraded once another
+    process (the notification worker, the scheduler) has committed since: SQLite answers
+    "database is locked" at once, whatever the busy timeout. IMMEDIATE waits its turn instead."""
+    if has_request_context() and request.method not in READ_ONLY_METHODS:
+        return "IMMEDIATE"
+    return ""
+
+
+def end_request_transaction(_error: BaseException | None) -> None:
+    """teardown_request: a request that may write ends its session (so its transaction, and on
+    SQLite the write lock) with the request. Flask-SQLAlchemy ends it with the app context,
+    which outlives the request when one was pushed already (a CLI command, a test)."""
+    if request.method not in READ_ONLY_METHODS:
+        db.session.remove()
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn: Any) -> None:
     """Emit BEGIN ourselves on SQLite; ``execution_options(sqlite_begin="IMMEDIATE")`` takes the
-    write lock up front (what FOR UPDATE would do elsewhere; SQLite silently drops FOR UPDATE)."""
+    write lock up front (what FOR UPDATE would do elsewhere; SQLite silently drops FOR UPDATE),
+    and so does every transaction of a request that may write (every one, not only the first:
+    a request can commit more than once, e.g. the session's last-seen time, then its work).
+    PostgreSQL is untouched: its row locks and MVCC need none of this."""
     if conn.dialect.name != "sqlite":
         return
-    mode = conn.get_execution_options().get("sqlite_begin", "")
+    mode = conn.get_execution_options().get("sqlite_begin") or _request_begin_mode()
     conn.exec_driver_sql(f"BEGIN {mode}".strip())
