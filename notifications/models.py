@@ -98,11 +98,12 @@ class ContactPoint(IdMixin, TimestampMixin, Base):
     @usable.inplace.expression
     @classmethod
     def _usable_expression(cls) -> ColumnElement[bool]:
+        columns = cls.__table__.c  # plain columns: usable in Core statements and ORM queries
         return and_(
-            cls.enabled.is_(True),
-            cls.verified_at.is_not(None),
-            cls.safe_confirmed_at.is_not(None),
-            cls.opted_out_at.is_(None),
+            columns.enabled.is_(True),
+            columns.verified_at.is_not(None),
+            columns.safe_confirmed_at.is_not(None),
+            columns.opted_out_at.is_(None),
         )
 
 
