@@ -106,15 +106,15 @@ def claim(
     )
     if not candidates:
         return []
-    points = {
-        p.id: p
-        for p in session.scalars(
-            select(ContactPoint)
-            .where(ContactPoint.id.in_(candidates))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    }
+    # Lock the first ``limit`` of them, in queue order; people another worker holds are
+    # skipped and the next in the queue taken instead.
+    points: dict[uuid.UUID, ContactPoint] = {}
+    while candidates and len(points) < limit:
+        take, candidates = candidates[: limit - len(points)], candidates[limit - len(points) :]
+        for point in session.scalars(
+            select(ContactPoint).where(ContactPoint.id.in_(take)).with_for_update(skip_locked=True)
+        ):
+            points[point.id] = point
     if not points:
         return []
     # A fresh statement, after the locks: sees every send another worker has committed.
