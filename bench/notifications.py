@@ -19,10 +19,12 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
@@ -47,6 +49,7 @@ from tests.support.twilio_server import ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVI
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PUBLISH_BATCH = 100
+T = TypeVar("T")
 
 
 @dataclass
@@ -232,35 +235,18 @@ def publish_at_once(app: Any, user_ids: list[uuid.UUID]) -> float:
     return committed
 
 
-def run_drain(
-    app: Any, server: ServerProcess, channel: str, count: int, concurrency: int, workers: int
-) -> tuple[float, int, int]:
-    """Seconds for the workers to hand ``count`` already-committed notifications over, and
-    how many were lost and duplicated (by destination: each victim has one)."""
-    user_ids = seed(app, channel, count)
-    per_worker = max(1, concurrency // workers)
-    processes = [
-        start_worker(app, concurrency=per_worker, NOTIFY_POLL_SECONDS=0.02) for _ in range(workers)
-    ]
-    time.sleep(3)
-    try:
-        committed = publish_at_once(app, user_ids)
-        deadline = time.time() + 600
-        while time.time() < deadline and server.count() < count:
-            time.sleep(0.05)
-        received = server.dump()
-        finished = max((r[2] for r in received), default=time.time())
-    finally:
-        for process in processes:
-            stop_worker(process)
-    per_destination = Counter(r[0] for r in received)
-    duplicated = sum(c - 1 for c in per_destination.values() if c > 1)
-    return finished - committed, count - len(per_destination), duplicated
-
-
-def run_outbox(
-    app: Any, server: ServerProcess, channel: str, count: int, concurrency: int, workers: int
-) -> tuple[float, dict[str, float], list[tuple[str, str | None, float, str]]]:
+def run_with_workers(
+    app: Any,
+    server: ServerProcess,
+    channel: str,
+    count: int,
+    concurrency: int,
+    workers: int,
+    publisher: Callable[[Any, list[uuid.UUID]], T],
+) -> tuple[float, T, list[tuple[str, str | None, float, str]]]:
+    """Seed ``count`` victims, start the worker processes, then run ``publisher`` and wait for
+    the server to receive ``count`` messages. Returns when the clock started (just before
+    publishing), what the publisher returned, and what the server received."""
     user_ids = seed(app, channel, count)
     per_worker = max(1, concurrency // workers)
     processes = [
@@ -269,16 +255,43 @@ def run_outbox(
     time.sleep(3)  # let the workers start before the clock does
     try:
         started = time.time()
-        published = publish(app, user_ids)
+        result = publisher(app, user_ids)
         deadline = time.time() + 600
         while time.time() < deadline and server.count() < count:
             time.sleep(0.05)
         received = server.dump()
-        finished = max((r[2] for r in received), default=time.time())
     finally:
         for process in processes:
             stop_worker(process)
-    return finished - started, published, received
+    return started, result, received
+
+
+def _finished(received: list[tuple[str, str | None, float, str]]) -> float:
+    return max((r[2] for r in received), default=time.time())
+
+
+@contextmanager
+def fresh_app(
+    factory: DatabaseFactory, workdir: Path, name: str, concurrency: int, overrides: dict[str, Any]
+) -> Iterator[Any]:
+    """An app on a fresh clone of the migrated database, dropped afterwards."""
+    url = factory.clone()
+    app = create_app(
+        make_settings(
+            url,
+            workdir / f"instance-{name}",
+            PUBLIC_BASE_URL="https://waypoint.example.org",
+            NOTIFY_BATCH_SIZE=max(50, concurrency * 4),
+            **overrides,
+        )
+    )
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        factory.drop(url)
 
 
 def _notification_ids(
@@ -327,46 +340,29 @@ def bench_channel(
                 "SMTP_STARTTLS": False,
             }
         server.reset()
-        url = factory.clone()
-        app = create_app(
-            make_settings(
-                url,
-                workdir / f"instance-{channel}",
-                PUBLIC_BASE_URL="https://waypoint.example.org",
-                NOTIFY_BATCH_SIZE=max(50, concurrency * 4),
-                **overrides,
+        with fresh_app(factory, workdir, channel, concurrency, overrides) as app:
+            started, published, received = run_with_workers(
+                app, server, channel, count, concurrency, workers, publish
             )
-        )
-        seconds, published, received = run_outbox(app, server, channel, count, concurrency, workers)
-        ids = _notification_ids(app, channel, received)
+            seconds = _finished(received) - started
+            ids = _notification_ids(app, channel, received)
         seen = Counter(i for i in ids if i)
         latencies = [
             (at - published[nid]) * 1000
             for nid, (_to, _cb, at, _body) in zip(ids, received, strict=True)
             if nid in published
         ]
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        factory.drop(url)
         server.reset()
-        url = factory.clone()
-        app = create_app(
-            make_settings(
-                url,
-                workdir / f"instance-{channel}-drain",
-                PUBLIC_BASE_URL="https://waypoint.example.org",
-                NOTIFY_BATCH_SIZE=max(50, concurrency * 4),
-                **overrides,
+        with fresh_app(factory, workdir, f"{channel}-drain", concurrency, overrides) as app:
+            # The drain clock starts at the commit of notifications published all at once,
+            # so it times the workers alone.
+            _, committed, drained = run_with_workers(
+                app, server, channel, count, concurrency, workers, publish_at_once
             )
-        )
-        drain_seconds, drain_lost, drain_dup = run_drain(
-            app, server, channel, count, concurrency, workers
-        )
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        factory.drop(url)
+        drain_seconds = _finished(drained) - committed
+        per_destination = Counter(r[0] for r in drained)
+        drain_lost = count - len(per_destination)
+        drain_dup = sum(c - 1 for c in per_destination.values() if c > 1)
     finally:
         server.stop()
     outbox_rate = count / seconds if seconds > 0 else 0.0
