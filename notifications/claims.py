@@ -17,8 +17,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from typing import Any
 
-from sqlalchemy import Select, Update, bindparam, insert, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TextClause,
+    Update,
+    bindparam,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from notifications import policy
@@ -57,12 +68,10 @@ class Job:
     lease_until: datetime | None = None
 
 
-def _due(now: datetime):
-    return (
-        Notification.status.in_(Status.DUE),
-        Notification.not_before <= now,
-        Notification.coalesced_into_id.is_(None),
-    )
+def _due(now: Any) -> tuple[ColumnElement[bool] | TextClause, ...]:
+    """Waiting to be sent and due by ``now``: the queue index's own predicate, so the claim's
+    two reads of the queue and the index agree on what "due" means."""
+    return (text(QUEUE_PREDICATE), Notification.not_before <= now)
 
 
 @functools.cache
@@ -73,7 +82,7 @@ def _candidates_statement() -> Select[uuid.UUID]:
     in_flight = aliased(Notification)
     return (
         select(Notification.contact_point_id)
-        .where(text(QUEUE_PREDICATE), Notification.not_before <= bindparam("now"))
+        .where(*_due(bindparam("now")))
         .where(
             ~select(in_flight.id)
             .where(
