@@ -1,25 +1,26 @@
 """SMS through Twilio's official SDK.
 
-``TWILIO_API_BASE_URL`` points the SDK at another host (the local test server, staging): a
-small ``TwilioHttpClient`` subclass rewrites each request's scheme and host. The client is built
-with ``environment={}`` so TWILIO_REGION / TWILIO_EDGE in the environment cannot re-route it.
-The SDK's own request logging (which would print phone numbers in list queries) is silenced.
+The SDK's HTTP transport is ours (twilio_http.py: urllib3, routed to ``TWILIO_API_BASE_URL``
+when set, silent). The client is built with ``environment={}`` so TWILIO_REGION / TWILIO_EDGE in
+the environment cannot re-route it. Transport errors are classified here: a request that never
+reached Twilio is retried; one that may have reached it is in doubt (reconciled, not resent).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import requests
-from requests.adapters import HTTPAdapter
-from requests.utils import get_environ_proxies
 from twilio.base.exceptions import TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ProxyError,
+    ReadTimeoutError,
+)
 
 from notifications.providers.base import (
     FOUND,
@@ -32,43 +33,10 @@ from notifications.providers.base import (
     classify_twilio,
     error_for,
 )
+from notifications.providers.twilio_http import Urllib3HttpClient
 
 # How far a provider's clock may be behind ours when matching an in-doubt send.
 CLOCK_SLACK = timedelta(minutes=2)
-TWILIO_API = "https://api.twilio.com"
-
-
-class RoutedHttpClient(TwilioHttpClient):
-    """Sends every SDK request to ``base_url`` (scheme + host + port) when one is given."""
-
-    def __init__(self, base_url: str | None, timeout: float, pool: int) -> None:
-        super().__init__(pool_connections=True, timeout=timeout)
-        parts = urlsplit(base_url) if base_url else None
-        self._target = (parts.scheme, parts.netloc) if parts else None
-        if self.session is not None:
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(pool, 1))
-            self.session.mount("http://", adapter)
-            self.session.mount("https://", adapter)
-            # requests re-reads proxy and CA-bundle variables and ~/.netrc on every request
-            # (a scan of the whole environment each time: a third of a send's CPU). Read them
-            # once, for the host we talk to, and stop looking.
-            self.proxy = get_environ_proxies(base_url or TWILIO_API)
-            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-            if bundle:
-                self.session.verify = bundle
-            self.session.trust_env = False
-
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        if self._target is not None:
-            parts = urlsplit(url)
-            url = urlunsplit((self._target[0], self._target[1], parts.path, parts.query, ""))
-        return super().request(method, url, *args, **kwargs)
-
-    def log_request(self, kwargs: dict[str, Any]) -> None:  # never log numbers or bodies
-        return
-
-    def log_response(self, status_code: int, response: Any) -> None:
-        return
 
 
 class TwilioSMS:
@@ -102,7 +70,7 @@ class TwilioSMS:
     def _client(self) -> Client:
         client = getattr(self._local, "client", None)
         if client is None:
-            http = RoutedHttpClient(self._base_url, self._timeout, self._pool)
+            http = Urllib3HttpClient(self._base_url, self._timeout, self._pool)
             client = Client(self._sid, self._token, http_client=http, environment={})
             self._local.client = client
         return client
@@ -123,13 +91,17 @@ class TwilioSMS:
         except TwilioRestException as exc:
             action = classify_twilio(exc.code, exc.status)
             raise error_for(action, str(exc.code or f"http_{exc.status}")) from None
-        except requests.exceptions.ConnectTimeout:
+        except NewConnectionError:  # refused, unreachable: the request never left
+            raise RetryableError("connection_refused") from None
+        except ConnectTimeoutError:
             raise RetryableError("connect_timeout") from None
-        except requests.exceptions.Timeout:
+        except ReadTimeoutError:  # sent, no answer: Twilio may have taken it
             raise InDoubtError("timeout") from None
-        except requests.exceptions.ConnectionError as exc:
-            if _never_connected(exc):
-                raise RetryableError("connection_refused") from None
+        except ProxyError as exc:
+            if isinstance(exc.original_error, ConnectTimeoutError):  # the proxy was unreachable
+                raise RetryableError("proxy_unreachable") from None
+            raise InDoubtError("connection_lost") from None
+        except HTTPError:  # the connection broke mid-request
             raise InDoubtError("connection_lost") from None
         return SendResult(str(created.sid), str(created.status or "queued"))
 
@@ -149,7 +121,7 @@ class TwilioSMS:
             )
         except TwilioRestException as exc:
             raise RetryableError(str(exc.code or f"http_{exc.status}")) from None
-        except requests.exceptions.RequestException:
+        except HTTPError:
             raise RetryableError("reconcile_unreachable") from None
         for item in found:
             if item.sid in known_ids or item.date_created is None:
@@ -160,11 +132,6 @@ class TwilioSMS:
 
     def close(self) -> None:
         client = getattr(self._local, "client", None)
-        if client is not None and client.http_client.session is not None:
-            client.http_client.session.close()
+        if client is not None:
+            client.http_client.close()
         self._local = threading.local()
-
-
-def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
-    text = repr(exc)
-    return "NewConnectionError" in text or "Connection refused" in text

@@ -5,7 +5,9 @@ STARTTLS certificate."""
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import ssl
+import threading
 import uuid
 
 import pytest
@@ -109,6 +111,50 @@ def test_a_timeout_is_in_doubt_and_a_refused_connection_is_retryable(twilio_serv
     )
     with pytest.raises(RetryableError):
         refused.send(_message("+447700900003"))
+
+
+def test_a_connection_dropped_after_the_request_left_is_in_doubt():
+    """The request reached something that then hung up: Twilio may have taken it, so it is
+    reconciled, never resent blindly (and a refused connection, above, is simply retried)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def read_then_hang_up() -> None:
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        conn.close()
+
+    thread = threading.Thread(target=read_then_hang_up, daemon=True)
+    thread.start()
+    provider = TwilioSMS(
+        account_sid=ACCOUNT_SID,
+        auth_token=AUTH_TOKEN,
+        from_number="+447700900000",
+        base_url=f"http://127.0.0.1:{port}",
+        timeout=2.0,
+    )
+    with pytest.raises(InDoubtError) as raised:
+        provider.send(_message("+447700900006"))
+    assert raised.value.code == "connection_lost"
+    thread.join(timeout=5)
+    listener.close()
+
+
+def test_the_transport_uses_the_environments_proxy_unless_no_proxy_exempts(
+    twilio_server, monkeypatch
+):
+    """A deployment behind an egress proxy sets HTTP(S)_PROXY: the SDK's requests go through
+    it (here a closed port, so the send fails as "never connected"), unless NO_PROXY names the
+    host. Read when the client is built."""
+    for name in ("http_proxy", "https_proxy", "no_proxy", "NO_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    with pytest.raises(RetryableError):
+        _twilio(twilio_server).send(_message("+447700900007"))
+    assert twilio_server.messages_to("+447700900007") == []
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    _twilio(twilio_server).send(_message("+447700900007"))
+    assert len(twilio_server.messages_to("+447700900007")) == 1
 
 
 def test_reconcile_finds_a_message_twilio_has_and_ignores_known_ones(twilio_server):
