@@ -2,10 +2,17 @@
 SMTP) server, against a baseline in the same run: the raw ``twilio`` SDK (or raw ``smtplib``)
 sending the same number of messages to the same server with the same concurrency.
 
-Prints throughput of both, their ratio, p50/p95 time from publish (the notify transaction's
+The SMS baseline is the SDK as it ships (its requests-based ``TwilioHttpClient``; only the host
+is rewritten to reach the local server). The workers use the SDK with our urllib3 transport
+(notifications/providers/twilio_http.py), so a second baseline, the SDK on that same transport,
+is measured too: the ratio against it ("same transport") is the pipeline's own overhead.
+
+Prints throughput of each, the ratios, p50/p95 time from publish (the notify transaction's
 commit) to the provider receiving it, and lost / duplicated counts; writes JSON to
-bench/results/. PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is a postgresql:// URL
-(the target ratio of 0.8 is for PostgreSQL), else SQLite.
+bench/results/. ``--rounds N`` repeats everything (baselines, end to end, drain) N times,
+interleaved, and adds a median row: on a shared machine one round's ratio can swing by a
+third. PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is a postgresql:// URL (the
+target ratio of 0.8 is for PostgreSQL), else SQLite.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import argparse
 import json
 import queue
 import smtplib
+import statistics
 import tempfile
 import threading
 import time
@@ -29,13 +37,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bench.servers import ServerProcess
 from notifications import notify
 from notifications.contacts import address_lookup
 from notifications.models import ContactPoint, Notification
-from notifications.providers.twilio_sms import RoutedHttpClient
+from notifications.providers.twilio_http import Urllib3HttpClient
 from notifications.render import build_email, render
 from portal import create_app
 from portal.clock import utcnow
@@ -61,9 +70,11 @@ class Run:
     workers: int
     baseline_seconds: float
     baseline_per_second: float
+    same_transport_per_second: float
     outbox_seconds: float
     outbox_per_second: float
     ratio: float
+    same_transport_ratio: float
     drain_per_second: float
     drain_ratio: float
     p50_ms: float
@@ -105,13 +116,27 @@ def _threads(count: int, concurrency: int, send: Any) -> float:
     return time.perf_counter() - start
 
 
-def baseline_sms(url: str, count: int, concurrency: int) -> float:
+class StockHttpClient(TwilioHttpClient):
+    """The SDK's own transport, unchanged but for the host each request goes to."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(timeout=10.0)
+        self._target = urlsplit(base_url)
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        parts = urlsplit(url)._replace(scheme=self._target.scheme, netloc=self._target.netloc)
+        return super().request(method, parts.geturl(), *args, **kwargs)
+
+
+def baseline_sms(url: str, count: int, concurrency: int, transport: str = "stock") -> float:
+    """The raw SDK, one client per thread: with its own transport ("stock") or with the
+    workers' ("urllib3")."""
     numbers = _numbers(count)
     body = render("update", service="Waypoint", url="https://waypoint.example.org").sms
 
     def send(state: dict[str, Any], n: int) -> None:
         if "client" not in state:
-            http = RoutedHttpClient(url, 10.0, 1)
+            http = StockHttpClient(url) if transport == "stock" else Urllib3HttpClient(url, 10, 1)
             state["client"] = Client(ACCOUNT_SID, AUTH_TOKEN, http_client=http, environment={})
         state["client"].messages.create(
             to=numbers[n],
@@ -324,6 +349,7 @@ def bench_channel(
     try:
         if channel == "sms":
             baseline = baseline_sms(server.address, count, concurrency)
+            same_transport = baseline_sms(server.address, count, concurrency, "urllib3")
             overrides = {
                 "SMS_PROVIDER": "twilio",
                 "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
@@ -332,7 +358,7 @@ def bench_channel(
                 "TWILIO_API_BASE_URL": server.address,
             }
         else:
-            baseline = baseline_email(server.address, count, concurrency)
+            baseline = same_transport = baseline_email(server.address, count, concurrency)
             overrides = {
                 "EMAIL_PROVIDER": "smtp",
                 "SMTP_HOST": "127.0.0.1",
@@ -375,9 +401,11 @@ def bench_channel(
         workers=workers,
         baseline_seconds=round(baseline, 3),
         baseline_per_second=round(baseline_rate, 1),
+        same_transport_per_second=round(count / same_transport, 1),
         outbox_seconds=round(seconds, 3),
         outbox_per_second=round(outbox_rate, 1),
         ratio=round(outbox_rate / baseline_rate, 3),
+        same_transport_ratio=round(outbox_rate * same_transport / count, 3),
         drain_per_second=round(count / drain_seconds, 1),
         drain_ratio=round(count / drain_seconds / baseline_rate, 3),
         p50_ms=round(_percentile(latencies, 0.50), 1),
@@ -387,18 +415,35 @@ def bench_channel(
     )
 
 
+def median_run(runs: list[Run]) -> Run:
+    """Per-field medians of one channel's rounds (ratios too: the median of the rounds'
+    ratios, each measured against its own round's baseline); lost and duplicated are summed."""
+    values: dict[str, Any] = asdict(runs[0])
+    for name, first in values.items():
+        if name in ("lost", "duplicated"):
+            values[name] = sum(getattr(r, name) for r in runs)
+        elif isinstance(first, float):
+            values[name] = statistics.median(getattr(r, name) for r in runs)
+    values["database"] = f"{runs[0].database}*"
+    return Run(**values)
+
+
 def table(runs: list[Run]) -> str:
-    """outbox/s and its ratio: end to end, publishing through notify() while the workers run;
-    drain/s and its ratio: the workers alone, on notifications committed at once."""
+    """outbox/s and its ratios: end to end, publishing through notify() while the workers run,
+    against the raw SDK ("ratio") and the SDK on the workers' transport ("same tr."); drain/s
+    and its ratio: the workers alone, on notifications committed at once. A database marked *
+    is the median of the rounds above it."""
     head = (
-        f"{'channel':<8}{'db':<11}{'n':>6}{'conc':>5}{'baseline/s':>12}{'outbox/s':>10}"
-        f"{'ratio':>7}{'drain/s':>9}{'ratio':>7}{'p50 ms':>9}{'p95 ms':>9}{'lost':>6}{'dup':>5}"
+        f"{'channel':<8}{'db':<12}{'n':>6}{'conc':>5}{'baseline/s':>11}{'same tr./s':>11}"
+        f"{'outbox/s':>10}{'ratio':>7}{'same tr.':>9}{'drain/s':>9}{'ratio':>7}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'lost':>6}{'dup':>5}"
     )
     lines = [head, "-" * len(head)]
     for r in runs:
         lines.append(
-            f"{r.channel:<8}{r.database:<11}{r.count:>6}{r.concurrency:>5}"
-            f"{r.baseline_per_second:>12.1f}{r.outbox_per_second:>10.1f}{r.ratio:>7.2f}"
+            f"{r.channel:<8}{r.database:<12}{r.count:>6}{r.concurrency:>5}"
+            f"{r.baseline_per_second:>11.1f}{r.same_transport_per_second:>11.1f}"
+            f"{r.outbox_per_second:>10.1f}{r.ratio:>7.2f}{r.same_transport_ratio:>9.2f}"
             f"{r.drain_per_second:>9.1f}{r.drain_ratio:>7.2f}"
             f"{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.lost:>6}{r.duplicated:>5}"
         )
@@ -411,6 +456,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--channels", default="sms,email")
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args(argv)
     import logging
     import os
@@ -422,12 +468,16 @@ def main(argv: list[str]) -> int:
     factory = DatabaseFactory(workdir)
     factory.create_empty(factory.template_url)
     migrate(create_app(make_settings(factory.template_url, workdir / "instance")))
-    runs = []
+    runs: list[Run] = []
     try:
         for channel in [c.strip() for c in args.channels.split(",") if c.strip()]:
-            runs.append(
+            rounds = [
                 bench_channel(channel, args.count, args.concurrency, args.workers, factory, workdir)
-            )
+                for _ in range(max(1, args.rounds))
+            ]
+            runs += rounds
+            if len(rounds) > 1:
+                runs.append(median_run(rounds))
     finally:
         factory.drop_all()
     print(table(runs))
