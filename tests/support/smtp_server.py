@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 from email.policy import default
+from functools import cached_property
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -18,8 +19,14 @@ from aiosmtpd.controller import Controller
 @dataclass
 class Received:
     recipients: list[str]
-    message: Message
+    raw: bytes
     at: float = field(default_factory=time.time)  # when the message was accepted
+
+    @cached_property
+    def message(self) -> Message:
+        """Parsed when first asked, not while the server is answering: a benchmark's server
+        shares the machine's cores with the workers it measures."""
+        return message_from_bytes(self.raw, policy=default)
 
     @property
     def message_id(self) -> str:
@@ -54,9 +61,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        message = message_from_bytes(envelope.content, policy=default)
         with self.lock:
-            self.received.append(Received(list(envelope.rcpt_tos), message))
+            self.received.append(Received(list(envelope.rcpt_tos), bytes(envelope.content)))
         return "250 Message accepted for delivery"
 
 
