@@ -34,8 +34,14 @@ PATH = "/unsubscribe/"
 MAX_TOKEN_LENGTH = 200  # a real token is about 100 characters
 
 
-def _serializer(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt=SALT)
+def _serializer(secret_keys: str | list[str]) -> URLSafeSerializer:
+    """itsdangerous signs with the last key of a list and accepts any of them."""
+    return URLSafeSerializer(secret_keys, salt=SALT)
+
+
+def accepted_keys(settings: Settings) -> list[str]:
+    """The keys a link may be signed with, oldest first: the fallbacks, then SECRET_KEY."""
+    return [*reversed(settings.secret_key_fallbacks), settings.SECRET_KEY]
 
 
 def _binding(point: ContactPoint) -> str:
@@ -54,13 +60,15 @@ def unsubscribe_url(settings: Settings, point: ContactPoint) -> str | None:
     return base_url(settings) + PATH + make_token(settings.SECRET_KEY, point)
 
 
-def point_for_token(session: Session, secret_key: str, token: str) -> ContactPoint | None:
+def point_for_token(
+    session: Session, secret_keys: str | list[str], token: str
+) -> ContactPoint | None:
     """The email contact point a token names, or None if the token is not one of ours, was
     altered, or names an address that has since been replaced or removed."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     try:
-        payload = _serializer(secret_key).loads(token)
+        payload = _serializer(secret_keys).loads(token)
     except BadData:
         return None
     if not (isinstance(payload, list) and len(payload) == 2):

@@ -20,7 +20,7 @@ from flask import Blueprint, current_app, render_template
 from werkzeug.wrappers import Response
 
 from notifications.models import ContactPoint
-from notifications.unsubscribe import point_for_token, stop_emails
+from notifications.unsubscribe import accepted_keys, point_for_token, stop_emails
 from portal.access import public
 from portal.auth.throttle import failed, ip_key, mark_failed
 from portal.extensions import csrf, db, limiter
@@ -36,7 +36,8 @@ UNSUBSCRIBE_FAILED_PER_IP = "10 per minute; 100 per hour"
 
 
 def _point(token: str) -> ContactPoint | None:
-    point = point_for_token(db.session(), current_app.config["SECRET_KEY"], token)
+    keys = accepted_keys(current_app.config["WAYPOINT_SETTINGS"])
+    point = point_for_token(db.session(), keys, token)
     if point is None:
         mark_failed()
     return point

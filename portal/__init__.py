@@ -79,6 +79,7 @@ def _configure(app: Flask, settings: Settings) -> None:
     app.config.update(
         WAYPOINT_SETTINGS=settings,
         SECRET_KEY=settings.SECRET_KEY,
+        SECRET_KEY_FALLBACKS=settings.secret_key_fallbacks,
         SQLALCHEMY_DATABASE_URI=settings.DATABASE_URL,
         # Never echo SQL parameters (they can hold lookups or ciphertexts) into logs or errors.
         SQLALCHEMY_ENGINE_OPTIONS={"hide_parameters": True, "pool_pre_ping": True},

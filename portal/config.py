@@ -43,6 +43,9 @@ class Settings:
     WAYPOINT_ENV: str = "development"
     DATABASE_URL: str = ""
     SECRET_KEY: str = ""
+    # Comma-separated previous SECRET_KEYs, newest first: still accepted on sessions and on the
+    # unsubscribe links in emails already sent, never used to sign anything new.
+    SECRET_KEY_FALLBACKS: str = ""
     # Comma-separated urlsafe-base64 32-byte keys, newest first. The first encrypts; all decrypt.
     ENCRYPTION_KEYS: str = ""
     # Key for the keyed hashes (HMAC-SHA256) used to look up encrypted emails and phone numbers.
@@ -95,6 +98,10 @@ class Settings:
             if name.strip() and number.strip():
                 contacts.append(CrisisContact(name.strip(), number.strip()))
         return contacts
+
+    @property
+    def secret_key_fallbacks(self) -> list[str]:
+        return [k.strip() for k in self.SECRET_KEY_FALLBACKS.split(",") if k.strip()]
 
     @property
     def encryption_keys(self) -> list[bytes]:

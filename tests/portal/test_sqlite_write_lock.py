@@ -16,18 +16,16 @@ from typing import Any
 import pytest
 import time_machine
 from flask import Flask, request
-from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from portal import create_app
-from portal.auth.loader import SESSION_KEY
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.models import Organisation, Role, UserSession
+from portal.models import Organisation, UserSession
 from portal.services import sessions
 from tests.conftest import make_settings, migrate
-from tests.support.factories import make_org, make_user
 from tests.support.pages import ClientRequest
+from tests.support.signin import signed_in_client
 
 
 @pytest.fixture
@@ -59,23 +57,6 @@ class Worker:
         self.connection.execute("UPDATE organisations SET name = ?", (name,))
         self.connection.execute("COMMIT")
         self.results.append("committed")
-
-
-def signed_in_client(app: Flask) -> tuple[FlaskClient, str]:
-    """A victim signed in (a live server-side session, its token in the cookie)."""
-    with app.app_context(), app.test_request_context():
-        session = db.session()
-        org = make_org(session, name="Before")
-        user = make_user(session, org, Role.VICTIM)
-        limits = sessions.SessionLimits.from_settings(app.config["WAYPOINT_SETTINGS"])
-        token, record = sessions.start(session, user, limits)
-        session.commit()
-        record_id = record.id
-        db.session.remove()
-    client = app.test_client()
-    with client.session_transaction() as flask_session:
-        flask_session[SESSION_KEY] = token
-    return client, record_id
 
 
 def test_stay_signed_in_works_when_the_worker_commits_between_its_read_and_its_write(
