@@ -3,16 +3,19 @@
 The SDK takes any ``twilio.http.HttpClient`` (``Client(http_client=...)``, a documented
 extension point). Ours exists for three reasons:
 
-- Cost: requests builds and merges a session, environment, cookie and hook state for every
-  call, which is about half the CPU of a send; the worker's send threads pay that per message.
-  urllib3 (which requests itself sits on) with one pool per client does the same HTTP work.
+- Cost: requests builds and merges session, environment, cookie and hook state for every call,
+  over a third of a send's CPU (measured: 1.3-1.5 ms against 0.9 ms per message with the SDK
+  on top); the worker's send threads pay that per message. urllib3, which requests itself
+  sits on, with one pool per client does the same HTTP work.
 - Routing: ``TWILIO_API_BASE_URL`` sends every request to another host (the local test
   server, staging), keeping path and query.
 - Silence: the SDK's request logging would print phone numbers from list queries.
 
 Proxy (``HTTPS_PROXY``/``NO_PROXY``) and CA bundle (``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``)
-variables are read once, when the client is built. Errors are urllib3's own (retries are off:
-a send is never repeated by the transport), for the provider to classify.
+variables are read once, when the client is built; certificates are verified against the
+system's trust store (as the SMTP provider's ``ssl.create_default_context()`` does) unless a
+bundle is named. Errors are urllib3's own (retries are off: a send is never repeated by the
+transport), for the provider to classify.
 """
 
 from __future__ import annotations
