@@ -69,6 +69,9 @@ log = logging.getLogger("notifications.worker")
 T = TypeVar("T")
 FAULT_EXIT = 17
 RECORD_EVERY = 0.1  # seconds
+# Expired leases are looked for at most this often, however short the poll interval: a lease
+# lasts minutes, and the search is a transaction of its own.
+RECONCILE_EVERY = 1.0  # seconds
 
 
 class Worker:
@@ -208,7 +211,8 @@ class Worker:
             while True:
                 claimed = 0
                 if not self.stopping.is_set():
-                    if time.monotonic() - last_reconcile >= self.config.NOTIFY_POLL_SECONDS or once:
+                    every = max(self.config.NOTIFY_POLL_SECONDS, RECONCILE_EVERY)
+                    if once or time.monotonic() - last_reconcile >= every:
                         last_reconcile = time.monotonic()
                         reconciled = self._guard(self.reconcile_expired, 0)
                     else:
