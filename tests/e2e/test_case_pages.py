@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -17,7 +16,7 @@ from portal.models import AuditOutcome, Role
 from portal.services import audit
 from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS
-from tests.support.factories import make_case, make_org, make_user
+from tests.support.factories import make_case, make_org, make_user, with_totp
 
 
 @dataclass
@@ -40,9 +39,9 @@ def people(live_server) -> People:
         isva = make_user(session, org, Role.ISVA, name="Priya Shah")
         supervisors = {}
         for width in WIDTHS:
-            supervisor = make_user(session, org, Role.SUPERVISOR, name=f"Sam Lead {width}")
-            supervisor.totp_secret = pyotp.random_base32()
-            supervisor.totp_confirmed_at = utcnow()
+            supervisor = with_totp(
+                make_user(session, org, Role.SUPERVISOR, name=f"Sam Lead {width}")
+            )
             supervisors[width] = (supervisor.email, supervisor.totp_secret)
         case = make_case(session, org, victim, isva, opened_at=utcnow() - timedelta(days=20))
         for actor in (isva, isva, supervisor):

@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -21,7 +20,7 @@ from portal.services import callbacks, messaging
 from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS
 from tests.portal.updates.conftest import add_points
-from tests.support.factories import make_case, make_org, make_user
+from tests.support.factories import make_case, make_org, make_user, with_totp
 
 
 @dataclass
@@ -30,12 +29,6 @@ class Staff:
     # One account per test and width: a TOTP code is accepted once per 30-second step.
     isvas: dict[tuple[str, int], tuple[str, str]]
     supervisors: dict[tuple[str, int], tuple[str, str]]
-
-
-def _with_totp(user):
-    user.totp_secret = pyotp.random_base32()
-    user.totp_confirmed_at = utcnow()
-    return user
 
 
 def _failed_notification(session, case, victim) -> None:
@@ -83,13 +76,13 @@ def staff(live_server) -> Staff:
         failed_case = None
         for test in ("deliveries", "team"):
             for width in WIDTHS:
-                supervisor = _with_totp(
+                supervisor = with_totp(
                     make_user(session, org, Role.SUPERVISOR, name=f"Sam {test} {width}")
                 )
                 supervisors[(test, width)] = (supervisor.email, supervisor.totp_secret)
         for test, count in (("caseload", 30), ("case", 1)):
             for width in WIDTHS:
-                isva = _with_totp(make_user(session, org, Role.ISVA, name=f"Priya {test} {width}"))
+                isva = with_totp(make_user(session, org, Role.ISVA, name=f"Priya {test} {width}"))
                 isvas[(test, width)] = (isva.email, isva.totp_secret)
                 for i in range(count):
                     victim = make_user(session, org, Role.VICTIM, name=f"Victim {width} {i}")

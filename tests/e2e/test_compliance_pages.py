@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlencode
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -19,7 +18,7 @@ from portal.models.message import Message, MessageDirection
 from portal.services import compliance, deadlines, partners
 from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS
-from tests.support.factories import make_case, make_org, make_user
+from tests.support.factories import make_case, make_org, make_user, with_totp
 
 
 @dataclass
@@ -30,8 +29,7 @@ class Staff:
 
 
 def _with_totp(user: User) -> tuple[str, str]:
-    user.totp_secret = pyotp.random_base32()
-    user.totp_confirmed_at = utcnow()
+    with_totp(user)
     return user.email, user.totp_secret
 
 

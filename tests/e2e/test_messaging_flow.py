@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
@@ -17,7 +16,7 @@ from portal.extensions import db
 from portal.models import Role
 from tests.e2e.browser import sign_in
 from tests.e2e.conftest import WIDTHS, assert_accessible
-from tests.support.factories import make_case, make_org, make_user
+from tests.support.factories import make_case, make_org, make_user, with_totp
 
 XSS_CORPUS = (
     "<script>alert(1)</script>\n"
@@ -42,9 +41,7 @@ class World:
 
 
 def _staff(session, org, role: Role, name: str) -> tuple[object, Staff]:
-    user = make_user(session, org, role, name=name)
-    user.totp_secret = pyotp.random_base32()
-    user.totp_confirmed_at = utcnow()
+    user = with_totp(make_user(session, org, role, name=name))
     return user, Staff(user.email, user.totp_secret)
 
 

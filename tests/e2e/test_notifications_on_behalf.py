@@ -5,7 +5,6 @@ preferences page (320 px, axe)."""
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -14,7 +13,7 @@ from portal.extensions import db
 from portal.models import Role
 from tests.e2e.browser import check, sign_in
 from tests.portal.updates.conftest import add_points
-from tests.support.factories import make_case, make_org, make_user
+from tests.support.factories import make_case, make_org, make_user, with_totp
 
 REASON = "Ruth rang: her partner saw a text. No more texts."
 
@@ -24,9 +23,7 @@ def people(live_server) -> dict[str, str]:
     with live_server.app.app_context():
         session = db.session()
         org = make_org(session)
-        isva = make_user(session, org, Role.ISVA, name="Priya Shah")
-        isva.totp_secret = pyotp.random_base32()
-        isva.totp_confirmed_at = utcnow()
+        isva = with_totp(make_user(session, org, Role.ISVA, name="Priya Shah"))
         victim = make_user(session, org, Role.VICTIM, name="Ruth")
         victim.safety_info_seen_at = utcnow()
         add_points(session, victim)

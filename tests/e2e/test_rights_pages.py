@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -19,7 +18,7 @@ from portal.services import audit
 from portal.services.deadlines import london_today
 from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS, assert_accessible
-from tests.support.factories import make_case, make_org, make_user
+from tests.support.factories import make_case, make_org, make_user, with_totp
 
 
 @dataclass
@@ -37,9 +36,7 @@ def setting(live_server) -> Setting:
         isva = make_user(session, org, Role.ISVA, name="Priya Shah")
         staff = {}
         for key, role in (("supervisor", Role.SUPERVISOR), ("admin", Role.ADMIN)):
-            person = make_user(session, org, role, name=f"Sam {key}")
-            person.totp_secret = pyotp.random_base32()
-            person.totp_confirmed_at = utcnow()
+            person = with_totp(make_user(session, org, role, name=f"Sam {key}"))
             staff[key] = (person.email, person.totp_secret)
         victims = {}
         case = None

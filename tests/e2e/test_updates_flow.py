@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -21,7 +20,7 @@ from portal.services.deadlines import london_today
 from tests.e2e.browser import sign_in
 from tests.e2e.conftest import WIDTHS, assert_accessible
 from tests.portal.updates.conftest import starter_draft
-from tests.support.factories import make_case, make_org, make_user
+from tests.support.factories import make_case, make_org, make_user, with_totp
 
 
 @dataclass
@@ -48,9 +47,7 @@ def setting(live_server) -> Setting:
     with app.test_request_context():
         session = db.session()
         org = make_org(session)
-        isva = make_user(session, org, Role.ISVA, name="Priya Shah")
-        isva.totp_secret = pyotp.random_base32()
-        isva.totp_confirmed_at = utcnow()
+        isva = with_totp(make_user(session, org, Role.ISVA, name="Priya Shah"))
         victim = make_user(session, org, Role.VICTIM, name="Ruth")
         victim.safety_info_seen_at = utcnow()
         point = ContactPoint(
@@ -68,9 +65,7 @@ def setting(live_server) -> Setting:
         other_victim = make_user(session, org, Role.VICTIM, name="Sam")
         other_victim.safety_info_seen_at = utcnow()
         # Its own ISVA: a TOTP code is accepted once, so each ISVA signs in once per module.
-        other_isva = make_user(session, org, Role.ISVA, name="Alex Jones")
-        other_isva.totp_secret = pyotp.random_base32()
-        other_isva.totp_confirmed_at = utcnow()
+        other_isva = with_totp(make_user(session, org, Role.ISVA, name="Alex Jones"))
         other = make_case(
             session, org, other_victim, other_isva, opened_at=utcnow() - timedelta(days=60)
         )

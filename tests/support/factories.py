@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 
+import pyotp
 from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
@@ -47,6 +48,13 @@ def make_user(
     )
     session.add(user)
     session.flush()
+    return user
+
+
+def with_totp(user: User) -> User:
+    """Two-step sign-in already set up (a fresh secret, confirmed now), as staff must have."""
+    user.totp_secret = pyotp.random_base32()
+    user.totp_confirmed_at = utcnow()
     return user
 
 
