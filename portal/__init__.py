@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from portal import crypto, errors, security
+from portal import crypto, errors, proxy, security
 from portal import logs as request_log
 from portal.config import PROJECT_ROOT, Settings
 from portal.db import end_request_transaction
@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from portal import api
 
     api.init_app(app)  # the partner API (/api/v1): JSON errors, API keys, no CSRF
+    app.wsgi_app = proxy.wrap(  # type: ignore[method-assign,assignment]
+        app.wsgi_app, settings.PROXY_HOPS, settings.TRUSTED_PROXIES
+    )
     return app
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from portal.proxy import parse_networks
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 
@@ -56,6 +58,12 @@ class Settings:
     CRISIS_CONTACTS: str = DEFAULT_CRISIS_CONTACTS
     INSTANCE_PATH: str = str(DEFAULT_INSTANCE)
     RATELIMIT_STORAGE_URI: str = "memory://"
+    # Reverse proxies in front (0: none). Their X-Forwarded-For/-Proto/-Host/-Port are believed,
+    # so the client's own address is throttled and the scheme is https (portal/proxy.py).
+    PROXY_HOPS: int = 0
+    # Comma-separated addresses or networks the forwarded headers are accepted from (others'
+    # are dropped); setting it alone means one hop.
+    TRUSTED_PROXIES: str = ""
     MAX_CONTENT_LENGTH: int = 1024 * 1024
     VICTIM_IDLE_MINUTES: int = 15
     STAFF_IDLE_MINUTES: int = 30
@@ -150,9 +158,20 @@ class Settings:
                 problems.append("SECRET_KEY must be at least 32 characters")
             if self.SMS_PROVIDER == "console" or self.EMAIL_PROVIDER == "console":
                 problems.append("SMS_PROVIDER and EMAIL_PROVIDER must not be 'console'")
+            if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+                # Each web process would count on its own: N processes allow N times the limit.
+                problems.append(
+                    "RATELIMIT_STORAGE_URI must be a shared store (redis://...), not memory://"
+                )
             if problems:
                 raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
         self._check_providers()
+        if self.PROXY_HOPS < 0:
+            raise ConfigError("PROXY_HOPS must be 0 (no proxy) or the number of proxies in front.")
+        try:
+            parse_networks(self.TRUSTED_PROXIES)
+        except ValueError as exc:
+            raise ConfigError(f"TRUSTED_PROXIES is not valid: {exc}.") from None
         try:
             keys = self.encryption_keys
         except ValueError as exc:

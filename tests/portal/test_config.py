@@ -63,6 +63,8 @@ def test_production_refuses_plain_http_and_console_providers(tmp_path):
         )
     assert "https://" in str(error.value)
     assert "console" in str(error.value)
+    # Each web process would keep its own counts: the setting is named, with what to use.
+    assert "RATELIMIT_STORAGE_URI must be a shared store (redis://...)" in str(error.value)
 
 
 def test_production_starts_with_real_settings(tmp_path):
@@ -80,6 +82,7 @@ def test_production_starts_with_real_settings(tmp_path):
             "TWILIO_AUTH_TOKEN": "token",
             "TWILIO_MESSAGING_SERVICE_SID": "MG" + "0" * 32,
             "EMAIL_PROVIDER": "smtp",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
         }
     )
     assert settings.is_production
@@ -93,6 +96,8 @@ def test_production_starts_with_real_settings(tmp_path):
         ("SMTP_PORT", "twenty-five", "SMTP_PORT"),
         ("SMTP_STARTTLS", "perhaps", "SMTP_STARTTLS"),
         ("WAYPOINT_ENV", "staging", "WAYPOINT_ENV"),
+        ("PROXY_HOPS", "-1", "PROXY_HOPS"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8, the load balancer", "'the load balancer'"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(tmp_path, name, value, fragment):

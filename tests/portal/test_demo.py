@@ -47,6 +47,7 @@ def test_seed_command_refuses_in_production(make_app):
         TWILIO_AUTH_TOKEN="test-token",
         TWILIO_FROM_NUMBER="+447700900000",
         EMAIL_PROVIDER="smtp",
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
         ENCRYPTION_KEYS=new_key(),
     )
     result = app.test_cli_runner().invoke(args=["demo", "seed"])
