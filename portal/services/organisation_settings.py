@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from notifications.render import denied_words
 from portal.config import CrisisContact, Settings
 from portal.models import AuditOutcome, Organisation, User
 from portal.services import audit
@@ -129,17 +130,19 @@ def current(org: Organisation) -> OrganisationSettings:
     )
 
 
-def update(
-    session: Session,
-    actor: User,
-    org: Organisation,
-    new: OrganisationSettings,
-    request_id: str | None = None,
-) -> list[str]:
-    """Validate and apply; returns the names of the settings that changed (audited each)."""
+def validated(new: OrganisationSettings) -> dict[str, object]:
+    """The stored form of ``new``, or SettingsError for the first bad value (shared by the
+    admin's settings page and ``flask organisations create``)."""
     name = new.service_name.strip()
     if not name or len(name) > 100:
         raise SettingsError("Enter a service name of 100 characters or fewer", "service_name")
+    if denied_words(name):
+        # Shown in every page title and footer, on phones someone else may look at.
+        raise SettingsError(
+            "Enter a service name that does not say what the service is for or name an agency "
+            "(it is shown on every page, on phones others may see)",
+            "service_name",
+        )
     if not REPLY_DAYS[0] <= new.reply_target_working_days <= REPLY_DAYS[1]:
         raise SettingsError(
             f"Enter a number of working days from {REPLY_DAYS[0]} to {REPLY_DAYS[1]}",
@@ -153,13 +156,24 @@ def update(
     exit_url = (new.exit_url or "").strip() or None
     if exit_url is not None and (len(exit_url) > 300 or not valid_exit_url(exit_url)):
         raise SettingsError("Enter a web address starting with https://", "exit_url")
-    values = {
+    return {
         "service_name": name,
         "reply_target_working_days": new.reply_target_working_days,
         "crisis_contacts": format_crisis_contacts(new.crisis_contacts) or None,
         "exit_url": exit_url,
         "retention_months": new.retention_months,
     }
+
+
+def update(
+    session: Session,
+    actor: User,
+    org: Organisation,
+    new: OrganisationSettings,
+    request_id: str | None = None,
+) -> list[str]:
+    """Validate and apply; returns the names of the settings that changed (audited each)."""
+    values = validated(new)
     changed = [key for key, value in values.items() if getattr(org, key) != value]
     for key in changed:
         setattr(org, key, values[key])

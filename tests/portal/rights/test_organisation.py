@@ -56,6 +56,8 @@ def test_an_admin_changes_the_settings(world: World, session, login_as, client_r
         ("retention_months", "twelve", ""),
         ("reply_target_working_days", "0", "from 1 to 10"),
         ("service_name", "", "Enter a service name"),
+        ("service_name", "Riverside Sexual Violence Support", "does not say what the service"),
+        ("service_name", "Police Victim Care", "does not say what the service"),
         ("crisis_contacts", "Samaritans 116 123", "a colon"),
         ("crisis_contacts", "Line: call us", "a colon"),
         ("crisis_contacts", "Line\x07: 116 123", "without | or ;"),
