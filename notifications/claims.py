@@ -45,7 +45,12 @@ from notifications.models import (
     Status,
 )
 from notifications.providers.base import OutgoingMessage, Provider
-from notifications.render import KIND_STAFF_WORK, KIND_VERIFICATION, render
+from notifications.render import (
+    KIND_STAFF_INVITATION,
+    KIND_STAFF_WORK,
+    KIND_VERIFICATION,
+    render,
+)
 from notifications.unsubscribe import unsubscribe_url
 from portal.config import Settings
 from portal.models import Role, User
@@ -197,8 +202,9 @@ def claim(
                 row.not_before = later
                 row.updated_at = now
             continue
-        if live[0].kind == KIND_VERIFICATION:
-            # Only the newest code is valid (a resend replaces the last): send that one alone.
+        if live[0].kind in (KIND_VERIFICATION, KIND_STAFF_INVITATION):
+            # Only the newest code or invitation link works (issuing one revokes the last):
+            # send that one alone.
             lead = max(live, key=lambda r: r.created_at)
             for row in live:
                 if row is not lead:

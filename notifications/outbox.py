@@ -30,6 +30,7 @@ from notifications.models import (
 from notifications.policy import UsablePoint
 from notifications.render import (
     KIND_MESSAGE,
+    KIND_STAFF_INVITATION,
     KIND_STAFF_WORK,
     KIND_UPDATE,
     KIND_VERIFICATION,
@@ -94,9 +95,10 @@ def notify(
 
     Victims: one row per usable contact point (on, safe, verified, not opted out), unless the
     category choice is "isva_first" or "dont_notify" (returned as the decision). Staff: email
-    only, content-free. ``verification`` targets one ``contact_point`` (usable except for the
-    verification itself) and carries ``secret`` (the code), which is stored encrypted and
-    cleared once the notification is final. ``isva_has_told``: the ISVA has recorded that
+    only, content-free; a ``staff_invitation`` carries the link token in ``secret``.
+    ``verification`` targets one ``contact_point`` (usable except for the verification itself)
+    and carries ``secret`` (the code). A secret is stored encrypted and cleared once the
+    notification is final. ``isva_has_told``: the ISVA has recorded that
     they told the victim first, so an "isva_first" choice is satisfied and the victim is now
     told the usual way (a "dont_notify" choice still holds).
     """
@@ -114,7 +116,11 @@ def notify(
         points = [UsablePoint(contact_point.id, contact_point.channel)]
         not_before = now
     elif recipient.is_staff:
-        kind = KIND_STAFF_WORK
+        if kind == KIND_STAFF_INVITATION:
+            if secret is None:
+                raise ValueError("an invitation needs its link token")
+        else:
+            kind, secret = KIND_STAFF_WORK, None
         point = staff_contact_point(session, recipient)
         points = [UsablePoint(point.id, point.channel)] if point is not None else []
         not_before = now

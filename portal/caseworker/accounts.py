@@ -131,7 +131,7 @@ def invite_staff() -> BaseResponse | str:
         form.role.data = allowed[0].value
     if form.validate_on_submit():
         try:
-            _user, issued = invitations.invite_staff(
+            user, issued = invitations.invite_staff(
                 db.session(),
                 me,
                 name=form.name.data.strip(),
@@ -144,5 +144,7 @@ def invite_staff() -> BaseResponse | str:
             _show_error(form, error)
         else:
             db.session.commit()
-            return _shown_once(issued, case=None, heading=_l("Invitation created"))
+            return _shown_once(
+                issued, case=None, heading=_l("Invitation created"), emailed_to=user.email
+            )
     return render_template("caseworker/accounts/invite_staff.html", form=form)

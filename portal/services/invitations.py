@@ -82,12 +82,13 @@ def format_code(code: str) -> str:
 
 def issue(
     session: Session,
-    actor: User,
+    actor: User | None,
     user: User,
     purpose: InvitationPurpose,
     case: Case | None = None,
 ) -> Issued:
-    """A new invitation for ``user``; their earlier unused ones stop working."""
+    """A new invitation for ``user``; their earlier unused ones stop working. ``actor`` is None
+    when an operator provisions a service from the command line."""
     now = utcnow()
     session.execute(
         update(Invitation)
@@ -106,7 +107,7 @@ def issue(
     invitation = Invitation(
         user_id=user.id,
         case_id=case.id if case is not None else None,
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor is not None else None,
         purpose=purpose,
         token_hash=_token_hash(token),
         code_hash=_code_hash(code) if code else None,
@@ -115,7 +116,8 @@ def issue(
     )
     session.add(invitation)
     session.flush()
-    log.info("invitation %s issued for user %s by %s", invitation.id, user.id, actor.id)
+    by = actor.id if actor is not None else "the command line"
+    log.info("invitation %s issued for user %s by %s", invitation.id, user.id, by)
     return Issued(invitation, token, code)
 
 
@@ -270,7 +272,8 @@ def invite_staff(
     role: Role,
     request_id: str | None = None,
 ) -> tuple[User, Issued]:
-    """A new staff account in the actor's organisation, and its invitation."""
+    """A new staff account in the actor's organisation, and its invitation (shown once to the
+    inviter, and emailed to the new person's work address by the notification worker)."""
     allowed = STAFF_ROLES_BY_INVITER.get(Role(actor.role), ())
     if role not in allowed:
         raise AccountError(str(_l("Select a role you can invite")), field="role")
@@ -289,8 +292,24 @@ def invite_staff(
     session.add(user)
     session.flush()
     issued = issue(session, actor, user, InvitationPurpose.STAFF)
+    email_invitation(session, user, issued)
     _audit(session, actor, "staff.invite", None, "user", user.id, request_id)
     return user, issued
+
+
+def email_invitation(session: Session, user: User, issued: Issued) -> None:
+    """Queue the invitation link to a member of staff's work address, in this transaction.
+    Victims are never emailed a link: theirs is handed over by their ISVA."""
+    from notifications import notify
+    from notifications.render import KIND_STAFF_INVITATION
+
+    notify(
+        session,
+        user,
+        KIND_STAFF_INVITATION,
+        source_key=f"invitation:{issued.invitation.id}",
+        secret=issued.token,
+    )
 
 
 def find_by_token(session: Session, token: str) -> Invitation | None:

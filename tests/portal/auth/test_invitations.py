@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from notifications.models import Notification
 from portal.models import Assignment, Case, Invitation, Role, User
 from portal.services import invitations
 from portal.services.accounts import Identifier
@@ -378,7 +379,13 @@ def test_admin_invites_staff_who_set_a_password_then_must_set_up_totp(
         _expected_status=200,
     )
     assert page.select_one("#invitation-code") is None  # staff get a link only
+    emailed = page.select_one("#invitation-emailed").text
+    assert "emailing the link to alex@service.example" in emailed
     path = urlsplit(page.select_one("#invitation-link").text.strip()).path
+    # The same link goes to their work address, through the outbox (sent by the worker).
+    queued = session.scalars(select(Notification)).all()
+    assert [(n.kind, n.channel) for n in queued] == [("staff_invitation", "email")]
+    assert path.endswith(queued[0].secret)
     _accept(second_browser, path, "staff password for alex")
     assert second_browser.location == "/sign-in/two-step/set-up"
     second_browser.request.get("caseworker.home", _expected_status=302)
