@@ -148,3 +148,6 @@ def _register_cli(app: Flask) -> None:
     from portal.cli_retention import retention_cli
 
     app.cli.add_command(retention_cli)
+    from portal.cli_organisations import organisations_cli
+
+    app.cli.add_command(organisations_cli)

@@ -68,8 +68,14 @@ ACTION_LABELS: dict[str, Any] = {
     "update.edit": _l("Changed a published update"),
     "update.withdraw": _l("Withdrew an update"),
     "update.set_cadence": _l("Set the check-in cadence"),
+    "organisation.create": _l("Set up the service"),
+    "staff.invite": _l("Invited a member of staff"),
+    "staff.invite_first_admin": _l("Invited the service's first administrator"),
 }
+# Provisioning from the command line (``flask organisations``): no user exists yet to act.
+OPERATOR = "operator"
 ROLE_LABELS: dict[str, Any] = {
+    OPERATOR: _l("Command line"),
     Role.VICTIM.value: _l("Victim"),
     Role.ISVA.value: _l("ISVA"),
     Role.SUPERVISOR.value: _l("Supervisor"),
@@ -106,8 +112,10 @@ def record(
     object_type: str | None = None,
     object_id: uuid.UUID | str | None = None,
     request_id: str | None = None,
+    actor_role: str | None = None,
 ) -> AuditEvent:
-    """Add one audit row to the caller's transaction (ids and labels only, never content)."""
+    """Add one audit row to the caller's transaction (ids and labels only, never content).
+    ``actor_role`` names who acted when no user did (OPERATOR: someone at the command line)."""
     if organisation_id is None:
         # Filed under the actor's organisation; rows about a case also show in the trail of the
         # case's organisation (see organisation_trail), so a refused look from another
@@ -118,7 +126,7 @@ def record(
             organisation_id = case.organisation_id
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,
-        actor_role=str(actor.role) if actor is not None else None,
+        actor_role=str(actor.role) if actor is not None else actor_role,
         action=action,
         outcome=outcome,
         organisation_id=organisation_id,
