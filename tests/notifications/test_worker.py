@@ -243,6 +243,35 @@ def test_staff_email_says_only_that_there_is_new_work(notify_app, app_session, s
     assert received.message["Subject"] == "You have new work"
 
 
+def test_a_staff_invitation_emails_only_the_newest_link_and_forgets_it_once_sent(
+    notify_app, app_session, smtp_server
+):
+    from portal.models import Invitation, InvitationPurpose, Role
+    from portal.services import invitations
+    from tests.support.factories import make_org, make_user
+
+    org = make_org(app_session)
+    admin = make_user(app_session, org, Role.ADMIN)
+    new = make_user(app_session, org, Role.ISVA, email="new.isva@example.org")
+    new.password_hash = None
+    older = invitations.issue(app_session, admin, new, InvitationPurpose.STAFF)
+    invitations.email_invitation(app_session, new, older)
+    newer = invitations.issue(app_session, admin, new, InvitationPurpose.STAFF)  # revokes older
+    invitations.email_invitation(app_session, new, newer)
+    app_session.commit()
+    _work(notify_app)
+    (received,) = smtp_server.to("new.isva@example.org")
+    assert received.message["Subject"] == "Set up your account"
+    body = received.message.get_body(("plain",)).get_content()
+    assert f"https://waypoint.example.org/invitation/{newer.token}" in body
+    assert older.token not in body
+    rows = {r.source_key: r for r in _rows(app_session)}
+    assert rows[f"invitation:{newer.invitation.id}"].status == Status.SENT
+    assert rows[f"invitation:{older.invitation.id}"].last_error_code == "superseded"
+    assert all(r.secret is None for r in rows.values())  # the token is not kept
+    assert app_session.get(Invitation, older.invitation.id).revoked_at is not None
+
+
 def test_provider_failing_for_a_while_then_recovering_delivers_everything(
     notify_app, app_session, twilio_server
 ):
