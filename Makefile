@@ -9,8 +9,17 @@ GOVUK  := node_modules/govuk-frontend/dist/govuk
 STAMP  := $(VENV)/.installed
 # Two workers: the machine has two cores (pass PYTEST_ARGS= to run in one process).
 PYTEST_ARGS ?= -n 2
+# BROWSER=no runs every test but the real-browser ones (no chromium needed).
+BROWSER ?= yes
+ifeq ($(BROWSER),no)
+BROWSER_CHECK :=
+PYTEST_MARKS  := -m "not e2e"
+else
+BROWSER_CHECK := browser
+PYTEST_MARKS  :=
+endif
 
-.PHONY: run test lint format bench install assets db clean translations messages
+.PHONY: run test lint format bench install assets db clean translations messages browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +60,13 @@ run: install assets translations db
 	$(FLASK) demo seed
 	$(BIN)/python -m portal.run
 
-test: install assets translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# Debian's chromium for the browser tests: installed when missing (as root), else one line
+# saying what to do.
+browser:
+	@sh tests/support/ensure_chromium.sh
+
+test: $(BROWSER_CHECK) install assets translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS) $(PYTEST_MARKS)
 
 lint: install
 	$(BIN)/ruff check .

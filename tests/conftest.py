@@ -142,3 +142,13 @@ def login_as(app: Flask, client: FlaskClient, session: Session) -> Callable[[Use
         return user
 
     return login
+
+
+E2E_DIR = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e/ is a browser test (``-m "not e2e"`` runs the rest)."""
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)

@@ -34,7 +34,10 @@ CHROMIUM_ARGS = [
 WIDTHS = (320, 1280)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
-pytestmark = pytest.mark.e2e
+NO_CHROMIUM = (
+    "The browser tests need Debian's package chromium (apt-get install chromium); "
+    "run the others with -m 'not e2e' (make test BROWSER=no)."
+)
 
 
 class _NeutralHandler(BaseHTTPRequestHandler):
@@ -92,6 +95,8 @@ def live_server(
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(NO_CHROMIUM, pytrace=False)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
