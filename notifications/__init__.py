@@ -35,7 +35,8 @@ def init_app(app: Flask) -> None:
     app.extensions["notifications"] = {"providers": build_providers(app)}
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(unsubscribe_bp)
-    if app.debug:
+    if app.debug or app.config["WAYPOINT_SETTINGS"].is_development:
+        # `make run` (development, not debug) shows what the console provider "sent".
         from notifications.devoutbox import bp as dev_bp
 
         app.register_blueprint(dev_bp)

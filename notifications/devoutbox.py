@@ -1,5 +1,6 @@
 """/dev/outbox: what the console provider "sent", for local development only. The blueprint is
-registered only when app.debug is on; it still declares an access rule (staff only)."""
+registered only in development (``make run``) or debug, never in test or production; it still
+declares an access rule (anyone signed in)."""
 
 from __future__ import annotations
 

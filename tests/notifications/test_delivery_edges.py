@@ -126,8 +126,10 @@ def test_twilio_region_and_edge_in_the_environment_cannot_reroute_the_sdk(
     assert len(twilio_server.messages_to(sms.address)) == 1
 
 
-def test_the_development_outbox_exists_only_in_debug(app, make_app, monkeypatch):
-    assert "dev_outbox.outbox" not in app.view_functions
+def test_the_development_outbox_exists_only_in_development_or_debug(app, make_app, monkeypatch):
+    assert "dev_outbox.outbox" not in app.view_functions  # WAYPOINT_ENV=test
+    # `make run`: development, not debug.
+    assert "dev_outbox.outbox" in make_app(WAYPOINT_ENV="development").view_functions
     monkeypatch.setenv("FLASK_DEBUG", "1")
     debug_app = make_app()
     assert "dev_outbox.outbox" in debug_app.view_functions
