@@ -38,12 +38,25 @@ def run_once() -> int:
 
 @updates_cli.command("publish-due")
 @click.option("--every", type=float, default=None, help="Keep running, checking every N seconds.")
-def publish_due_command(every: float | None) -> None:
+@click.option(
+    "--liveness-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Touched after each pass; `python -m portal.liveness FILE` checks it.",
+)
+def publish_due_command(every: float | None, liveness_file: str | None) -> None:
     """Publish every scheduled update that is due now."""
-    while True:
-        published = run_once()
-        log.info("published %d scheduled updates", published)
-        if every is None:
-            click.echo(f"published {published} scheduled updates", err=True)
-            return
-        time.sleep(every)
+    from portal.liveness import Heartbeat
+
+    heartbeat = Heartbeat(liveness_file)
+    try:
+        while True:
+            published = run_once()
+            heartbeat()
+            log.info("published %d scheduled updates", published)
+            if every is None:
+                click.echo(f"published {published} scheduled updates", err=True)
+                return
+            time.sleep(every)
+    finally:
+        heartbeat.stopped()
