@@ -1,4 +1,4 @@
-"""The case journey (../shared/JOURNEY.md) as data: the one place that knows the events.
+"""The case journey (docs/JOURNEY.md) as data: the one place that knows the events.
 
 Each `Event` says who tells the victim, which Victims' Code right applies, the deadline the
 agency must meet (working days, see `portal.services.deadlines`), any window the victim can act

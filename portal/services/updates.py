@@ -1,11 +1,11 @@
 """Writing case updates: drafts, publishing, ISVA-first holds, scheduling, edits and withdrawals.
 
-``publish`` is the DESIGN.md data flow in one call: check the author may publish for the case,
-validate the five sections and the reason rule, store the body encrypted, compute the Victims'
-Code deadline, write the audit row and queue the victim's notification, all in the caller's
-transaction (never committed here). An ISVA-first update (catalogue, verdict outcome, or the
-victim's own "my ISVA tells me first" choice for the category) is held instead: invisible to the
-victim, nobody notified, until ``confirm_support``.
+``publish`` is the data flow of docs/architecture.md in one call: check the author may publish
+for the case, validate the five sections and the reason rule, store the body encrypted, compute
+the Victims' Code deadline, write the audit row and queue the victim's notification, all in the
+caller's transaction (never committed here). An ISVA-first update (catalogue, verdict outcome,
+or the victim's own "my ISVA tells me first" choice for the category) is held instead: invisible
+to the victim, nobody notified, until ``confirm_support``.
 
 Scheduling lives in ``portal.services.update_schedule``; reads (timeline, tasks, the clock)
 in ``portal.services.update_queries``.
