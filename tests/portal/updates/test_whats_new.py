@@ -15,6 +15,7 @@ from portal.models import CallbackReason
 from portal.services import callbacks, messaging, updates, whats_new
 from tests.portal.policy.test_query_counts import counting
 from tests.portal.updates.conftest import publish_new, starter_draft
+from tests.support.factories import make_case
 
 
 def _new_list(client_request) -> str:
@@ -129,3 +130,16 @@ def test_dashboard_queries_do_not_grow_with_updates_messages_or_call_backs(
             client_request.get("victim.dashboard", case_id=world.case.id)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_with_two_open_cases_home_marks_the_one_with_something_new(world, login_as, client_request):
+    other = make_case(world.session, world.org, world.victim, world.isva)
+    messaging.reply(world.session, other, world.isva, "Hello", messaging.new_idempotency_key())
+    login_as(world.victim)
+    page = client_request.get("victim.home")
+    marked = [
+        a["href"]
+        for p in page.select("main p")
+        if p.find(attrs={"data-testid": "case-news"}) and (a := p.find("a"))
+    ]
+    assert marked == [f"/my-case/cases/{other.id}/dashboard"]
