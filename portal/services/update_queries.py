@@ -67,15 +67,6 @@ def visible_update(session: Session, case: Case, update_id: uuid.UUID) -> Update
     return session.scalar(select(Update).where(_visible(case.id), Update.id == update_id))
 
 
-def unread(session: Session, case: Case, limit: int = 5) -> Sequence[Update]:
-    return session.scalars(
-        select(Update)
-        .where(_visible(case.id), Update.status == UpdateStatus.PUBLISHED, Update.read_at.is_(None))
-        .order_by(Update.published_at.desc())
-        .limit(limit)
-    ).all()
-
-
 def stage_progress(session: Session, case: Case) -> list[tuple[Stage, str]]:
     """Where the case is, from the updates the victim may see the meaning of (disclosure)."""
     keys = session.scalars(
@@ -289,7 +280,6 @@ __all__ = [
     "open_windows",
     "stage_progress",
     "timeline",
-    "unread",
     "versions_of",
     "visible_update",
 ]
