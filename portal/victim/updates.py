@@ -43,6 +43,12 @@ def update_title(update: Update) -> object:
 
 
 @bp.app_template_global()
+def update_disclosed(update: Update) -> bool:
+    """Whether a victim page may show what an update implies (who sent it, for one)."""
+    return disclosure.is_disclosed(update)
+
+
+@bp.app_template_global()
 def update_link_text(update: Update) -> object:
     """A new update in a list: its title, or only that there is one until it is read."""
     return disclosure.link_text(update)

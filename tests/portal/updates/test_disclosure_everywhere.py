@@ -73,6 +73,8 @@ def markers_for(ev: Event, body_marker: str, outcome: str | None) -> Markers:
     m = Markers()
     m.add(body_marker, "victim.update_page", *DOWNLOADS)
     m.add(ev.title, "victim.update_page", "victim.timeline", *DOWNLOADS)
+    if ev.who_tells[0].value != "isva":
+        m.add(f"From: {ev.who_tells[0].label}", "victim.update_page", "victim.timeline")
     if outcome is not None:
         label = next(o.label for o in ev.outcomes if o.key == outcome)
         m.add(label, "victim.update_page")
