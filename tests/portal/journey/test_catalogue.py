@@ -131,7 +131,7 @@ def test_sensitive_events_have_a_neutral_content_note_and_others_none():
             assert str(e.content_note).startswith("This update is about"), e.key
         else:
             assert e.content_note is None, e.key
-    assert str(event("charged").content_note) == "This update is about the decision on charges."
+    assert str(event("charged").content_note) == "This update is about a decision in your case."
 
 
 @pytest.mark.usefixtures("in_request")
