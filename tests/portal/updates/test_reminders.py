@@ -150,7 +150,8 @@ def test_a_reminder_waits_for_the_end_of_quiet_hours(world):
         world.session.flush()
     assert sweep_at(world, at(hearing - timedelta(days=7))) == 1
     waiting = reminders_for(world)
-    assert waiting and all(n.not_before == at(hearing - timedelta(days=7), 12) for n in waiting)
+    assert waiting
+    assert all(n.not_before == at(hearing - timedelta(days=7), 12) for n in waiting)
 
 
 def test_dont_notify_for_the_category_is_respected(world):
@@ -193,7 +194,8 @@ def test_a_date_change_cancels_the_waiting_reminder_and_reschedules(world):
     assert sweep_at(world, at(old - timedelta(days=1))) == 0
     assert sweep_at(world, at(new - timedelta(days=7))) == 1
     live = [n for n in reminders_for(world) if n.status == Status.QUEUED]
-    assert len(live) == 2 and all(new.isoformat() in n.source_key for n in live)
+    assert len(live) == 2
+    assert all(new.isoformat() in n.source_key for n in live)
 
 
 def test_a_new_trial_date_replaces_the_old_one(world):
