@@ -112,3 +112,29 @@ def test_two_schedulers_send_one_automatic_checkin(make_app, monkeypatch):
         assert [u.event_key for u in published] == ["investigation_update"]
         assert session.scalar(select(func.count()).select_from(CheckInSent)) == 1
         db.session.remove()
+
+
+def test_the_publish_due_command_sends_due_reminders(make_app):
+    app = make_app()
+    with time_machine.travel(START, tick=False), app.test_request_context():
+        session = db.session()
+        org = make_org(session)
+        isva = make_user(session, org, Role.ISVA)
+        victim = make_user(session, org, Role.VICTIM)
+        add_points(session, victim)
+        case = make_case(session, org, victim, isva, opened_at=START - timedelta(days=2))
+        reminders.save_settings(
+            session, victim, court_dates=True, time_limits=False, calendar_words=False
+        )
+        draft = starter_draft("hearing_scheduled", event_date=HEARING)
+        updates.publish(session, case, isva, updates.save_draft(session, case, isva, draft))
+        session.commit()
+        db.session.remove()
+    runner = app.test_cli_runner()
+    moment = datetime.combine(HEARING - timedelta(days=1), time(9, 1), tzinfo=LONDON)
+    with time_machine.travel(moment, tick=False):
+        result = runner.invoke(args=["updates", "publish-due"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(ReminderSent.days_before)) == 1
+        db.session.remove()
