@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -296,6 +296,8 @@ def send_checkin(case: Case) -> BaseResponse:
                 )
             else:
                 flash(str(_l("The “no change yet” update has been sent.")), "success")
+    if request.form.get("back") == "caseload":
+        return redirect(url_for("caseworker.home"))
     return redirect(url_for("caseworker.case_page", case_id=case.id) + "#updates")
 
 

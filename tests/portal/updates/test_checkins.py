@@ -142,3 +142,22 @@ def test_organisation_admin_turns_automatic_check_ins_on(world, login_as, client
     client_request.post("caseworker.organisation_settings", form)
     world.session.refresh(world.org)
     assert world.org.auto_checkins is True
+
+
+def test_one_click_from_the_caseload(world, login_as, client_request):
+    _overdue(world)
+    login_as(world.isva)
+    page = client_request.get("caseworker.home")
+    assert page.find(attrs={"data-testid": "caseload-send-checkin"})
+    client_request.post(
+        "caseworker.send_checkin",
+        {"back": "caseload"},
+        case_id=world.case.id,
+        _form_url=client_request.url("caseworker.home"),
+    )
+    assert client_request.response.headers["Location"].endswith(
+        client_request.url("caseworker.home")
+    )
+    assert [u.event_key for u in _published(world)] == ["investigation_update"]
+    page = client_request.get("caseworker.home")
+    assert not page.find(attrs={"data-testid": "caseload-send-checkin"})
