@@ -16,10 +16,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
+from portal.db import insert_once
 from portal.journey import Agency, event
 from portal.models import (
     AuditOutcome,
@@ -53,13 +53,7 @@ def draft() -> updates.Draft:
 
 
 def _claim(session: Session, values: dict[str, Any]) -> bool:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(CheckInSent)
-        .on_conflict_do_nothing(index_elements=["case_id", "due_since"])
-        .returning(CheckInSent.id)
-    )
-    return session.scalar(statement, values) is not None
+    return insert_once(session, CheckInSent, values, ["case_id", "due_since"])
 
 
 def send(session: Session, case: Case, author: User, *, automatic: bool = False) -> Update | None:

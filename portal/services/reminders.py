@@ -20,13 +20,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from notifications import notify
 from notifications.models import Notification, Status
 from notifications.render import KIND_REMINDER
 from portal.clock import utcnow
+from portal.db import insert_once
 from portal.journey_model import WindowKind
 from portal.models import (
     AuditOutcome,
@@ -195,15 +195,8 @@ def planned(
 
 
 def _claim(session: Session, values: dict[str, Any]) -> bool:
-    """INSERT ... ON CONFLICT (key) DO NOTHING: True only for the one caller that claimed it.
-    A concurrent scheduler's insert waits on the unique key, then adds nothing."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(ReminderSent)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(ReminderSent.id)
-    )
-    return session.scalar(statement, values) is not None
+    """Claim one reminder by its key: only one scheduler ever gets True (see ``insert_once``)."""
+    return insert_once(session, ReminderSent, values, ["key"])
 
 
 def _victim_cases(session: Session) -> Iterable[tuple[Case, ReminderSettings]]:
