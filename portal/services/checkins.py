@@ -22,7 +22,6 @@ from portal.clock import utcnow
 from portal.db import insert_once
 from portal.journey import Agency, event
 from portal.models import (
-    AuditOutcome,
     Case,
     CaseStatus,
     CheckInSent,
@@ -32,7 +31,7 @@ from portal.models import (
     User,
 )
 from portal.models.update import SECTION_KEYS
-from portal.services import audit, deadlines, update_queries, updates
+from portal.services import deadlines, update_queries, updates
 
 CHECKIN_EVENT = "investigation_update"  # its starter text is the "no change yet" update
 VICTIM_CADENCE_WEEKS = (1, 2, 3, 4, 6, 8, 12)
@@ -110,21 +109,4 @@ def set_by_victim(session: Session, case: Case, victim: User, weeks: int) -> Upd
         raise PermissionError("not this victim's case")
     if weeks not in VICTIM_CADENCE_WEEKS:
         raise CheckInError(str(_l("Choose how often you want to hear from us")))
-    cadence = session.get(UpdateCadence, case.id)
-    if cadence is None:
-        cadence = UpdateCadence(case_id=case.id, weeks=weeks, set_by_id=victim.id)
-        session.add(cadence)
-    cadence.weeks = weeks
-    cadence.set_by_id = victim.id
-    cadence.set_at = utcnow()
-    session.flush()
-    audit.record(
-        session,
-        actor=victim,
-        action="update.set_cadence",
-        outcome=AuditOutcome.ALLOWED,
-        case=case,
-        object_type="case",
-        object_id=case.id,
-    )
-    return cadence
+    return updates.save_cadence(session, case, victim, weeks)
