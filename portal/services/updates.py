@@ -310,6 +310,11 @@ def set_cadence(session: Session, case: Case, actor: User, weeks: int) -> Update
     check_may_publish(actor, case)
     if weeks not in CADENCE_WEEKS:
         raise UpdateError({"weeks": str(_l("Enter a number of weeks from 1 to 12"))})
+    return save_cadence(session, case, actor, weeks)
+
+
+def save_cadence(session: Session, case: Case, actor: User, weeks: int) -> UpdateCadence:
+    """Store and audit a cadence the caller has checked (the ISVA's, or the victim's own)."""
     cadence = session.get(UpdateCadence, case.id)
     if cadence is None:
         cadence = UpdateCadence(case_id=case.id, weeks=weeks, set_by_id=actor.id)
