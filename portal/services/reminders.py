@@ -39,7 +39,7 @@ from portal.models import (
     UpdateStatus,
     User,
 )
-from portal.services import audit, deadlines
+from portal.services import audit, deadlines, disclosure
 
 OFFSETS = {ReminderKind.COURT_DATE: (7, 1), ReminderKind.TIME_LIMIT: (10, 3)}
 SEND_AT = time(9, 0)  # Europe/London, on the day the reminder falls due
@@ -72,11 +72,6 @@ class KnownDate:
         return OFFSETS[self.kind]
 
 
-def _revealed(update: Update) -> bool:
-    """A sensitive update's time limit is the victim's to see only once they have read it."""
-    return not update.event.sensitive or update.read_at is not None
-
-
 def known_dates(session: Session, case: Case, today: date | None = None) -> list[KnownDate]:
     """Court dates still ahead and time limits still open, soonest first."""
     today = today or deadlines.london_today()
@@ -97,12 +92,14 @@ def known_dates(session: Session, case: Case, today: date | None = None) -> list
     review_asked = [u.event_date for u in found if u.event_key == VRR_REQUESTED]
     dates: list[KnownDate] = []
     for u in found:
+        if not disclosure.is_disclosed(u):
+            continue  # nothing a sensitive update implies before the victim chose to read it
         court = u.event_key in HEARING_EVENTS or (trials and u is trials[-1])
         if court and u.event_date >= today:
             label = _l("A court date") if u.event_key in HEARING_EVENTS else _l("Trial date")
             dates.append(KnownDate(ReminderKind.COURT_DATE, u, u.event_date, label))
         window = deadlines.window_for(u.event_key, u.event_date)
-        if window is None or not window.is_open(today) or not _revealed(u):
+        if window is None or not window.is_open(today):
             continue
         if window.kind == WindowKind.VRR and any(d >= u.event_date for d in review_asked):
             continue  # the victim has asked for the review: the time limit is used
