@@ -68,7 +68,16 @@ def last_told(
     return session.scalar(query)
 
 
-def _reason_error() -> dict[str, str]:
+def _reason_error(kept_old: bool = False) -> dict[str, str]:
+    if kept_old:
+        return {
+            "reason": str(
+                _l(
+                    "Enter the reason the date changed this time. The reason shown is for the "
+                    "earlier change"
+                )
+            )
+        }
     return {
         "reason": str(
             _l("Enter the reason the date changed. The victim is shown it with the new date")
@@ -95,8 +104,9 @@ def check(
     if update is not None and update.status == UpdateStatus.PUBLISHED:
         if new_date == update.event_date:
             return DateChange(update.previous_event_date, {})
-        fresh = reason and reason != (update.reason or "").strip()
-        return DateChange(update.event_date, {} if fresh else _reason_error())
+        kept_old = bool(reason) and reason == (update.reason or "").strip()
+        missing = not reason or kept_old
+        return DateChange(update.event_date, _reason_error(kept_old) if missing else {})
     told = last_told(session, case_id, event_key, exclude=update.id if update else None)
     if told is None or told.event_date == new_date:
         return DateChange(None, {})

@@ -81,7 +81,7 @@ def test_editing_a_published_date_needs_a_new_reason(world, login_as, client_req
     draft = starter_draft("trial_date_changed", event_date=SECOND, reason="Court list")
     with pytest.raises(updates.UpdateError) as refused:
         updates.edit_published(world.session, world.case, world.isva, update, draft)
-    assert "reason" in refused.value.errors
+    assert "the date changed this time" in refused.value.errors["reason"]
 
     draft.reason = "The defence barrister is ill"
     updates.edit_published(world.session, world.case, world.isva, update, draft)
