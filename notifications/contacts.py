@@ -316,7 +316,9 @@ def set_choices(
     pref = ensure_preferences(session, user_id)
     current = dict(pref.choices or {})
     for category, choice in choices.items():
-        if category not in policy.PREFERENCE_CATEGORIES or choice not in Choice.ALL:
+        if category not in policy.PREFERENCE_CATEGORIES or choice not in policy.allowed_choices(
+            category
+        ):
             raise ValueError("unknown category or choice")
         old = current.get(category, Choice.TELL_ME)
         if old != choice:

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from notifications import contacts, policy
-from notifications.models import Channel, Choice, Consent, ConsentSource, ContactPoint
+from notifications.models import Channel, Consent, ConsentSource, ContactPoint
 from portal.models import AuditOutcome, Case, User
 from portal.policy import Action, can
 from portal.services import audit
@@ -110,7 +110,9 @@ def change_on_behalf(
     pref = policy.preferences(session, victim_id)
     new_choices = {}
     for category, choice in change.choices.items():
-        if category not in policy.PREFERENCE_CATEGORIES or choice not in Choice.ALL:
+        if category not in policy.PREFERENCE_CATEGORIES or choice not in policy.allowed_choices(
+            category
+        ):
             raise OnBehalfError("value")
         if policy.choice_for(pref, category) != choice:
             new_choices[category] = choice

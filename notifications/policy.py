@@ -18,15 +18,23 @@ from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from notifications.models import Choice, ContactPoint, NotificationPreference
-from portal.journey import CATEGORY_KEYS
+from portal.journey import CATEGORIES
 from portal.models import User
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_QUIET_START = 21 * 60
 DEFAULT_QUIET_END = 8 * 60
-# Categories a victim chooses for: the journey's, plus messages from their ISVA.
+# Categories a victim chooses for: the journey's in journey order, then messages from their ISVA.
 MESSAGES_CATEGORY = "messages"
-PREFERENCE_CATEGORIES = (*sorted(CATEGORY_KEYS), MESSAGES_CATEGORY)
+PREFERENCE_CATEGORIES = (*(c.key for c in CATEGORIES), MESSAGES_CATEGORY)
+
+
+def allowed_choices(category: str) -> tuple[str, ...]:
+    """What a victim may choose for a category. A message is from the ISVA already, so "my
+    ISVA tells me first" means nothing for messages and is not offered."""
+    if category == MESSAGES_CATEGORY:
+        return (Choice.TELL_ME, Choice.DONT_NOTIFY)
+    return Choice.ALL
 
 
 class Preferences(Protocol):
@@ -101,7 +109,7 @@ def choice_for(pref: Preferences | None, category: str | None) -> str:
     if category is None or pref is None:
         return Choice.TELL_ME
     value = (pref.choices or {}).get(category, Choice.TELL_ME)
-    return value if value in Choice.ALL else Choice.TELL_ME
+    return value if value in allowed_choices(category) else Choice.TELL_ME
 
 
 def quiet_window(pref: Preferences | None) -> tuple[int, int]:

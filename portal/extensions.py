@@ -21,7 +21,16 @@ def select_locale() -> str:
     return chosen if chosen in SUPPORTED_LOCALES else "en"
 
 
-babel = Babel()
+# A date or time formatted without an explicit pattern reads the UK way ("5 December 2026",
+# "5 December 2026, 14:10"), never Babel's "en" default ("Dec 5, 2026, 2:10:00 PM").
+UK_DATE_FORMATS = {
+    **Babel.default_date_formats,
+    "date.medium": "d MMMM yyyy",
+    "datetime.medium": "d MMMM yyyy, HH:mm",
+    "time.medium": "HH:mm",
+}
+
+babel = Babel(date_formats=UK_DATE_FORMATS)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()

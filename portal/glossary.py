@@ -307,6 +307,18 @@ GLOSSARY: tuple[Term, ...] = tuple(
                 "verdicts",
             ),
             _t(
+                "officer-in-charge",
+                _l("officer in charge"),
+                "officer in charge",
+                _l(
+                    "The police officer who leads the investigation of your case. They, or the "
+                    "officer they name, are your main police contact until the case goes to "
+                    "court."
+                ),
+                "officer in charge of the case",
+                "officer in charge of your case",
+            ),
+            _t(
                 "victim-contact-scheme",
                 _l("Victim Contact Scheme"),
                 "Victim Contact Scheme",
@@ -364,6 +376,11 @@ GLOSSARY: tuple[Term, ...] = tuple(
 
 _BY_SLUG = {t.slug: t for t in GLOSSARY}
 
+# Everyday phrases that contain a glossary word in another sense ("in charge of" is not a
+# criminal charge). Matched as whole phrases like terms, so they win over the shorter term
+# inside them, and left unlinked.
+NOT_TERMS: tuple[str, ...] = ("in charge of", "free of charge", "take charge", "took charge")
+
 
 def term(slug: str) -> Term:
     return _BY_SLUG[slug]
@@ -380,8 +397,8 @@ def _phrase_pattern(phrase: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> tuple[re.Pattern[str], dict[str, Term]]:
-    by_phrase: dict[str, Term] = {}
+def _matcher() -> tuple[re.Pattern[str], dict[str, Term | None]]:
+    by_phrase: dict[str, Term | None] = dict.fromkeys(NOT_TERMS)
     for t in GLOSSARY:
         for phrase in t.matches:
             by_phrase[phrase.lower()] = t
@@ -407,7 +424,7 @@ def link_terms(text: str) -> Markup:
     def replace(match: re.Match[str]) -> str:
         found = match.group(0)
         t = by_phrase[_normalise(found)]
-        if t.slug in linked:
+        if t is None or t.slug in linked:
             return found
         linked.add(t.slug)
         return f'<a class="govuk-link" href="{t.href}">{found}</a>'

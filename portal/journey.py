@@ -40,6 +40,8 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_KEYS",
     "CONTENT_NOTE_ADVICE",
+    "DATE_LABELS",
+    "DATE_QUESTIONS",
     "EVENTS",
     "EVENT_CATEGORIES",
     "SECTIONS",
@@ -143,7 +145,7 @@ EVENTS: tuple[Event, ...] = (
           content_note=_l("This update is about the suspect in your case."),
           compose_hint=_l("List in full every bail condition that protects the victim, and the "
                           "date bail ends."),
-          info_pages=("victims-code",)),
+          date_kind="bail_return", info_pages=("victims-code",)),
     Event("suspect_rui", _l("An update about the suspect"), "suspect", Stage.INVESTIGATION,
           (_P,), (6,), Deadline(1, _LEARNS), sensitive=True,
           content_note=_l("This update is about the suspect in your case."),
@@ -152,7 +154,7 @@ EVENTS: tuple[Event, ...] = (
           (_P, _W), (6, 8), Deadline(1, _LEARNS), sensitive=True,
           content_note=_l("This update is about the suspect in your case."),
           compose_hint=_l("Say which conditions changed or ended, and which still apply."),
-          info_pages=("victims-code",)),
+          date_kind="bail_return", info_pages=("victims-code",)),
     Event("file_to_cps", _l("The police have asked for legal advice"), "investigation",
           Stage.INVESTIGATION, (_P,), (6,), None,
           compose_hint=_l("Say whether this is for early advice (CPS target: 21 days) or a "
@@ -189,7 +191,7 @@ EVENTS: tuple[Event, ...] = (
     Event("hearing_scheduled", _l("A court date"), "court", Stage.COURT,
           (_W,), (8,), Deadline(1, _l("when the Witness Care Unit receives it")),
           compose_hint=_l("Add the date, time and court, and whether the victim needs to go."),
-          info_pages=("going-to-court",)),
+          date_kind="hearing", info_pages=("going-to-court",)),
     Event("not_guilty_plea", _l("An update about the court case"), "court", Stage.COURT,
           (_W, _C), (8,), Deadline(1, _LEARNS), sensitive=True,
           content_note=_l("This update is about the court case."),
@@ -201,12 +203,13 @@ EVENTS: tuple[Event, ...] = (
     Event("trial_date_set", _l("The trial date"), "court", Stage.COURT,
           (_W,), (8,), Deadline(1, _LEARNS),
           compose_hint=_l("Add the date (or range of dates) and the court."),
+          date_kind="trial",
           info_pages=("going-to-court", "special-measures", "pre-trial-therapy")),
     Event("trial_date_changed", _l("A change to the trial date"), "court", Stage.COURT,
           (_W,), (8,), Deadline(1, _LEARNS), requires_reason=True,
           compose_hint=_l("Give the reason the court gave, and the new date or when a new date "
                           "will be set."),
-          info_pages=("going-to-court",)),
+          date_kind="trial", info_pages=("going-to-court",)),
     Event("verdict", _l("An update about the trial"), "outcome", Stage.OUTCOME,
           (_W,), (9,), Deadline(1, _l("when the Witness Care Unit receives it")), sensitive=True,
           outcomes=(
@@ -224,7 +227,7 @@ EVENTS: tuple[Event, ...] = (
           content_note=_l("This update is about the court case."),
           compose_hint=_l("Explain the sentence in plain words, including how much of it may "
                           "be spent in prison and on licence."),
-          info_pages=("after-sentence", "victims-code")),
+          date_kind="sentence", info_pages=("after-sentence", "victims-code")),
     Event("appeal", _l("An update about an appeal"), "outcome", Stage.OUTCOME,
           (_W,), (9,), Deadline(1, _LEARNS), sensitive=True,
           content_note=_l("This update is about the court case."),
@@ -258,6 +261,18 @@ SECTIONS: tuple[tuple[str, object], ...] = (
     ("who_to_contact", _l("Who to contact")),
     ("your_rights", _l("Your rights")),
 )
+
+# The dates a victim plans around (`Event.date_kind`): what the victim's update page calls the
+# date, and what the ISVA is asked for when it is not the day the event happened.
+DATE_LABELS: dict[str, object] = {
+    "bail_return": _l("Date bail ends"),
+    "hearing": _l("Hearing date"),
+    "trial": _l("Trial date"),
+    "sentence": _l("Sentencing date"),
+}
+DATE_QUESTIONS: dict[str, object] = {
+    "bail_return": _l("When does bail end (the date the suspect must return)?"),
+}
 
 _BY_KEY = {e.key: e for e in EVENTS}
 EVENT_CATEGORIES: dict[str, str] = {e.key: e.category for e in EVENTS}

@@ -145,6 +145,9 @@ class Event:
     isva_first_outcomes: frozenset[str] = frozenset()
     outcomes: tuple[Outcome, ...] = ()
     requires_reason: bool = False
+    # The event's date is one the victim plans around ("hearing", "trial", ...): an update that
+    # moves it needs a reason the victim sees (portal.services.date_changes).
+    date_kind: str | None = None
     content_note: object | None = None
     compose_hint: object | None = None  # for the ISVA writing the update, never the victim
     info_pages: tuple[str, ...] = ()

@@ -22,6 +22,7 @@ from notifications import failed_notifications_for_cases
 from notifications.tasks import explain
 from portal.access import role_required
 from portal.caseworker import bp
+from portal.caseworker.event_names import EVENT_NAMES
 from portal.extensions import db
 from portal.models import CallbackRequest, Case, Organisation, Role
 from portal.policy import Action, Audience, can, case_route
@@ -91,7 +92,9 @@ def _page(
             note_form=note_form or NoteForm(formdata=None),
             may_send=can(user, Action.SEND_MESSAGE, case),
             notes=message_notes.notes(session, case),
-            callbacks=callbacks.open_callbacks(session, [case.id]),
+            callbacks=callbacks.cards(session, case, user),
+            may_read_updates=can(user, Action.VIEW_CASE_CONTENT, case),
+            event_names=EVENT_NAMES,
             done_form=CallbackDoneForm(formdata=None),
             failed=failed_notifications_for_cases(session, [case.id]),
             explain=explain,

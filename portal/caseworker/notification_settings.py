@@ -129,7 +129,11 @@ def change_form(case: Case, **kwargs: Any) -> FlaskForm:
             f"category_{key}",
             RadioField(
                 labels[key],
-                choices=STAFF_CHOICES,
+                choices=[
+                    (v, label)
+                    for v, label in STAFF_CHOICES
+                    if v in notification_policy.allowed_choices(key)
+                ],
                 default=notification_policy.choice_for(pref, key),
                 widget=GovRadioInput(),
                 validators=[InputRequired(message=_l("Choose what we should do"))],

@@ -29,7 +29,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.auth.forms import Readable
-from portal.journey import SECTIONS, Agency, Event
+from portal.journey import DATE_QUESTIONS, SECTIONS, Agency, Event
 from portal.services.deadlines import LONDON
 from portal.services.updates import NOTE_MAX, REASON_MAX, SECTION_MAX
 
@@ -124,6 +124,13 @@ class UpdateForm(FlaskForm):
         self.outcome.choices = [(o.key, str(o.label)) for o in ev.outcomes]
         if ev.outcomes:
             self.outcome.validators = [InputRequired(message=_l("Choose the verdict"))]
+        if ev.date_kind in DATE_QUESTIONS:
+            self.event_date.label.text = str(DATE_QUESTIONS[ev.date_kind])
+        if ev.deadline is not None:
+            # Publishing needs it (the Victims' Code clock starts here): ask on save, not later.
+            self.learned_on.validators = [
+                InputRequired(message=_l("Enter the date the agency learned of this"))
+            ]
 
     def learned_at(self) -> datetime | None:
         if self.learned_on.data is None:

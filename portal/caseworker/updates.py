@@ -7,6 +7,7 @@ Every view is case-scoped through ``case_route``; the loader audits staff reads 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -29,7 +30,7 @@ from portal.extensions import db
 from portal.journey import CATEGORIES, EVENTS, SECTIONS, event
 from portal.models import Case, Update, UpdateStatus, User
 from portal.policy import Action, Audience, can, case_route
-from portal.services import checkins, update_queries, update_schedule, updates
+from portal.services import checkins, date_changes, update_queries, update_schedule, updates
 from portal.services.deadlines import LONDON
 from portal.victim.update_view import update_view
 
@@ -77,6 +78,16 @@ def _draft_from(form: UpdateForm, key: str) -> updates.Draft:
     )
 
 
+def _told(case: Case, event_key: str, update: Update | None) -> date | None:
+    """The date the victim was last told, for the compose page's hint about the reason."""
+    if update is not None and update.status == UpdateStatus.PUBLISHED:
+        return update.event_date
+    told = date_changes.last_told(
+        db.session(), case.id, event_key, exclude=update.id if update else None
+    )
+    return told.event_date if told else None
+
+
 def _apply_errors(form: UpdateForm, errors: dict[str, str]) -> None:
     for name, message in errors.items():
         field = getattr(form, name, None)
@@ -106,7 +117,12 @@ def compose(case: Case, event_key: str) -> str | BaseResponse:
             flash(str(_l("Draft saved. Check the preview, then publish.")), "success")
             return redirect(_show_url(case, update))
     return render_template(
-        "caseworker/updates/compose.html", case=case, ev=ev, form=form, update=None
+        "caseworker/updates/compose.html",
+        case=case,
+        ev=ev,
+        form=form,
+        update=None,
+        told=_told(case, event_key, None),
     )
 
 
@@ -144,7 +160,12 @@ def edit_update(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
         else:
             return redirect(_show_url(case, update))
     return render_template(
-        "caseworker/updates/compose.html", case=case, ev=ev, form=form, update=update
+        "caseworker/updates/compose.html",
+        case=case,
+        ev=ev,
+        form=form,
+        update=update,
+        told=_told(case, update.event_key, update),
     )
 
 

@@ -61,6 +61,9 @@ class Update(IdMixin, TimestampMixin, Base):
     event_key: Mapped[str] = mapped_column(String(40))
     source_agency: Mapped[str] = mapped_column(String(20))
     event_date: Mapped[date]
+    # The date the victim was told before this update moved it (shown as "was ..."; the reason
+    # for the change is `reason`). None: the date did not change.
+    previous_event_date: Mapped[date | None]
     # When the agency learned of the event: the Victims' Code clock starts here.
     learned_at: Mapped[datetime | None]
     status: Mapped[UpdateStatus] = mapped_column(String(20), default=UpdateStatus.DRAFT)
@@ -72,6 +75,7 @@ class Update(IdMixin, TimestampMixin, Base):
     body: Mapped[str] = mapped_column(EncryptedText("case_updates.body"))
     reason: Mapped[str | None] = mapped_column(EncryptedText("case_updates.reason"))
     outcome: Mapped[str | None] = mapped_column(EncryptedText("case_updates.outcome"))
+    held_at: Mapped[datetime | None]  # when it was held for the ISVA first (escalation clock)
     support_confirmed_at: Mapped[datetime | None]
     support_confirmed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     support_note: Mapped[str | None] = mapped_column(EncryptedText("case_updates.support_note"))

@@ -8,6 +8,9 @@ Signals, and when each one appears (tests check every one with a frozen clock):
   reply target (working days, Europe/London).
 - ``callbacks``: open call-back requests.
 - ``held``: updates held until the ISVA confirms support is in place (ISVA first).
+- ``held_escalated``: a held update waiting more than ``ESCALATE_AFTER_WORKING_DAYS`` working
+  days (Europe/London) since it was held: the supervisor's caseload and team view show it.
+  Computed on every read (no scheduler job): it appears and clears with the clock.
 - ``code_overdue`` / ``code_due_soon``: unpublished updates past, or within one working day
   of, their Victims' Code due day.
 - ``checkin``: nothing published for the agreed "no change yet" cadence.
@@ -22,7 +25,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
@@ -36,6 +39,7 @@ from portal.services.message_queries import aware
 from portal.services.update_queries import DATED_EVENTS, checkins_due
 
 LOOKAHEAD_DAYS = 14
+ESCALATE_AFTER_WORKING_DAYS = 2
 UNPUBLISHED = (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED, UpdateStatus.HELD_ISVA_FIRST)
 
 
@@ -44,6 +48,7 @@ class Signal(enum.StrEnum):
     REPLY_OVERDUE = "reply_overdue"
     CALLBACKS = "callbacks"
     HELD = "held"
+    HELD_ESCALATED = "held_escalated"
     CODE_OVERDUE = "code_overdue"
     CODE_DUE_SOON = "code_due_soon"
     CHECKIN = "checkin"
@@ -57,6 +62,7 @@ class Signal(enum.StrEnum):
 WEIGHTS: dict[Signal, int] = {
     Signal.REPLY_OVERDUE: 100,
     Signal.CODE_OVERDUE: 100,
+    Signal.HELD_ESCALATED: 100,
     Signal.FAILED: 60,
     Signal.CALLBACKS: 50,
     Signal.HELD: 50,
@@ -84,6 +90,7 @@ class Row:
     callbacks: int = 0
     oldest_callback: datetime | None = None
     held: int = 0
+    held_escalated: int = 0
     code_overdue: int = 0
     code_due_soon: int = 0
     checkin_due_since: datetime | None = None
@@ -99,6 +106,7 @@ class Row:
             Signal.REPLY_OVERDUE: self.reply_overdue,
             Signal.CALLBACKS: self.callbacks > 0,
             Signal.HELD: self.held > 0,
+            Signal.HELD_ESCALATED: self.held_escalated > 0,
             Signal.CODE_OVERDUE: self.code_overdue > 0,
             Signal.CODE_DUE_SOON: self.code_due_soon > 0,
             Signal.CHECKIN: self.checkin_due_since is not None,
@@ -143,6 +151,16 @@ def _not_superseded() -> Any:
     )
 
 
+def escalation_cutoff(today: date) -> datetime:
+    """Held before this moment (UTC) means held more than ESCALATE_AFTER_WORKING_DAYS working
+    days ago: the start (Europe/London) of the day after the latest such day."""
+    day = today
+    while deadlines.working_days_between(day, today) <= ESCALATE_AFTER_WORKING_DAYS:
+        day -= timedelta(days=1)
+    start = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=deadlines.LONDON)
+    return start.astimezone(UTC)
+
+
 def compute_signals(
     session: Session,
     rows: dict[uuid.UUID, Row],
@@ -180,10 +198,15 @@ def compute_signals(
     # Updates: held, the Victims' Code clock, hearings and windows, in one grouped query.
     published = and_(Update.status == UpdateStatus.PUBLISHED, Update.published_at.is_not(None))
     pending = and_(Update.status.in_(UNPUBLISHED), Update.due_on.is_not(None))
-    for case_id, held, overdue, soon, hearing, window in session.execute(
+    held_since = func.coalesce(Update.held_at, Update.updated_at)
+    cutoff = escalation_cutoff(today)
+    for case_id, held, escalated, overdue, soon, hearing, window in session.execute(
         select(
             Update.case_id,
             func.count(case((Update.status == UpdateStatus.HELD_ISVA_FIRST, 1))),
+            func.count(
+                case((and_(Update.status == UpdateStatus.HELD_ISVA_FIRST, held_since < cutoff), 1))
+            ),
             func.count(case((and_(pending, Update.due_on < today), 1))),
             func.count(
                 case((and_(pending, Update.due_on >= today, Update.due_on <= due_soon_until), 1))
@@ -219,7 +242,8 @@ def compute_signals(
         .group_by(Update.case_id)
     ):
         row = rows[case_id]
-        row.held, row.code_overdue, row.code_due_soon = held, overdue, soon
+        row.held, row.held_escalated = held, escalated
+        row.code_overdue, row.code_due_soon = overdue, soon
         row.next_hearing = _as_date(hearing)
         row.window_closes = _as_date(window)
 

@@ -30,7 +30,7 @@ from portal.clock import utcnow
 from portal.journey import event
 from portal.models import AuditOutcome, Case, CaseStatus, Update, UpdateStatus
 from portal.models.partner import Partner, PartnerEvent
-from portal.services import audit, deadlines
+from portal.services import audit, date_changes, deadlines
 from portal.services.partner_payload import SECTION_KEYS, CaseEventIn, InvalidPayloadError, parse
 from portal.services.partners import link_for, may_publish_directly
 from portal.services.updates import needs_isva_first, validation_errors
@@ -154,13 +154,17 @@ def _draft(
 
 def _publish_or_keep(session: Session, case: Case, partner: Partner, update: Update) -> str:
     ev = update.event
+    change = date_changes.check(session, case.id, ev.key, update.event_date, update.reason, update)
+    update.previous_event_date = change.earlier
     direct = (
         ev.key in partner.direct_publish
         and may_publish_directly(ev)
         and not validation_errors(update)
+        and not change.errors  # a moved date without a reason waits for the ISVA
     )
     if direct and needs_isva_first(session, case, update):
         update.status = UpdateStatus.HELD_ISVA_FIRST
+        update.held_at = utcnow()
         _audit_update(session, case, update, "update.hold_isva_first")
     elif direct:
         update.status = UpdateStatus.PUBLISHED

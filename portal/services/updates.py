@@ -38,7 +38,7 @@ from portal.models import (
 )
 from portal.models.update import SECTION_KEYS
 from portal.policy import Action, can
-from portal.services import audit, deadlines
+from portal.services import audit, date_changes, deadlines
 
 SECTION_MAX = 2000
 REASON_MAX = 1000
@@ -158,6 +158,11 @@ def save_draft(
     check_may_publish(author, case)
     if draft.event_key not in EVENT_KEYS:
         raise UpdateError({"event_key": str(_l("Choose what the update is about"))})
+    change = date_changes.check(
+        session, case.id, draft.event_key, draft.event_date, draft.reason, update
+    )
+    if change.errors:
+        raise UpdateError(change.errors)
     if update is None:
         update = Update(case_id=case.id, author_id=author.id, status=UpdateStatus.DRAFT)
         session.add(update)
@@ -168,6 +173,7 @@ def save_draft(
     ):
         raise UpdateError({"status": str(_l("This update can no longer be changed as a draft"))})
     _apply(update, draft)
+    update.previous_event_date = change.earlier
     session.flush()
     audit_update(session, author, case, update, "update.save_draft")
     return update
@@ -192,12 +198,18 @@ def publish(session: Session, case: Case, author: User, update: Update) -> Updat
         raise NotAllowedError("update belongs to another case")
     if update.status not in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED):
         raise UpdateError({"status": str(_l("This update has already been published or held"))})
-    errors = validation_errors(update)
+    # The date the victim was last told may have been published since this draft was saved.
+    change = date_changes.check(
+        session, case.id, update.event_key, update.event_date, update.reason, update
+    )
+    errors = {**change.errors, **validation_errors(update)}
     if errors:
         raise UpdateError(errors)
+    update.previous_event_date = change.earlier
     _compute_clock(update)
     if needs_isva_first(session, case, update) and update.support_confirmed_at is None:
         update.status = UpdateStatus.HELD_ISVA_FIRST
+        update.held_at = utcnow()
         update.scheduled_for = None
         session.flush()
         audit_update(session, author, case, update, "update.hold_isva_first")
@@ -254,7 +266,10 @@ def edit_published(
     if update.status != UpdateStatus.PUBLISHED or update.published_at is None:
         raise UpdateError({"status": str(_l("Only a published update can be changed"))})
     draft.event_key = update.event_key  # what the update is about never changes
-    errors = validation_errors(draft)
+    change = date_changes.check(
+        session, case.id, draft.event_key, draft.event_date, draft.reason, update
+    )
+    errors = {**change.errors, **validation_errors(draft)}
     if errors:
         raise UpdateError(errors)
     now = utcnow()
@@ -273,6 +288,7 @@ def edit_published(
         )
     )
     _apply(update, draft)
+    update.previous_event_date = change.earlier
     update.version += 1
     update.changed_at = now
     update.read_at = None  # the victim has not read this version

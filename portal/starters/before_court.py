@@ -223,8 +223,8 @@ BEFORE_COURT: dict[str, Starter] = {
     "charged": Starter(
         _l("The suspect has been charged. The case will now go to court."),
         _l(
-            "The suspect is now called the defendant. The charges are listed in this update. "
-            "The court will decide the case."
+            "The suspect is now called the defendant. The court will decide the case. Your "
+            "ISVA can explain each charge and what it means."
         ),
         _l(
             "The first hearing is usually at a magistrates' court. You do not need to go. The "

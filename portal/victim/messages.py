@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
@@ -55,7 +56,8 @@ def message_text(text: str | None) -> Markup:
 class MessageForm(FlaskForm):
     body = TextAreaField(
         _l("Your message"),
-        widget=GovTextArea(),
+        # GOV.UK's character count: a live count where JavaScript runs, the hint without it.
+        widget=GovCharacterCount(),
         description=_l("Up to 5,000 characters. Links are not clickable."),
     )
     idempotency_key = HiddenField()
@@ -110,6 +112,7 @@ def _page(case: Case, form: MessageForm, status: int = 200) -> tuple[str, int]:
             cover_name=audit.first_name(who.cover) if who.cover else None,
             away_until=who.away_until,
             reply_days=case.victim.organisation.reply_target_working_days,
+            messaging_max=messaging.MAX_BODY,
             first_name=audit.first_name,
         ),
         status,

@@ -17,7 +17,7 @@ from wtforms import BooleanField, Field, RadioField, SelectField, StringField, S
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from notifications.models import Channel, Choice
-from notifications.policy import PREFERENCE_CATEGORIES
+from notifications.policy import PREFERENCE_CATEGORIES, allowed_choices
 from portal.journey import CATEGORIES
 from portal.normalise import InvalidIdentifierError, normalise_email, normalise_phone
 
@@ -109,8 +109,10 @@ def choices_form(current: dict[str, str], **kwargs: Any) -> FlaskForm:
             f"category_{key}",
             RadioField(
                 labels[key],
-                choices=CHOICE_LABELS,
-                default=current.get(key, Choice.TELL_ME),
+                choices=[(v, label) for v, label in CHOICE_LABELS if v in allowed_choices(key)],
+                default=current.get(key, Choice.TELL_ME)
+                if current.get(key) in allowed_choices(key)
+                else Choice.TELL_ME,
                 widget=GovRadioInput(),
                 validators=[InputRequired(message=_l("Choose what we should do"))],
             ),

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from portal.glossary import link_terms
 from portal.info.pages import InfoPage
 from portal.info.pages import page as info_page
-from portal.journey import SECTIONS, Agency
+from portal.journey import DATE_LABELS, SECTIONS, Agency
 from portal.models import Update, UpdateStatus
 from portal.services import deadlines
 
@@ -29,6 +29,9 @@ class UpdateView:
     published_at: datetime | None
     changed_at: datetime | None
     withdrawn: bool
+    date_label: object | None = None  # for a date the victim plans around ("Hearing date")
+    event_date: date | None = None
+    previous_event_date: date | None = None  # the date it replaced ("was ...")
 
     @property
     def window_open(self) -> bool:
@@ -51,4 +54,7 @@ def update_view(update: Update, today: date | None = None) -> UpdateView:
         published_at=update.published_at,
         changed_at=update.changed_at,
         withdrawn=update.status == UpdateStatus.WITHDRAWN,
+        date_label=DATE_LABELS[ev.date_kind] if ev.date_kind else None,
+        event_date=update.event_date,
+        previous_event_date=update.previous_event_date,
     )

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.journey import Agency
 from portal.models import CallbackReason, Case, Disclosure, Update, User
 from portal.policy import Action, Audience, case_route
-from portal.services import disclosure, update_queries
+from portal.services import audit, callbacks, disclosure, update_queries
 from portal.victim import bp
 from portal.victim.update_forms import AskIsvaForm, DisclosureForm
 from portal.victim.update_view import update_view
@@ -62,6 +62,15 @@ def timeline(case: Case) -> str:
     return render_template("victim/updates/timeline.html", case=case, page=page)
 
 
+def _asked(case: Case, update: Update) -> str | None:
+    """Who the victim asked to call about this update, while the request is open: the ISVA's
+    first name ("" when unknown); None when there is no open request."""
+    if callbacks.open_for_update(db.session(), case, update.id) is None:
+        return None
+    active = case.active_assignment()
+    return audit.first_name(active.isva) if active is not None else ""
+
+
 def _ask_window_url(case: Case, update: Update) -> str:
     return url_for("victim.ask_about_window", case_id=case.id, update_id=update.id)
 
@@ -80,6 +89,7 @@ def update_page(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
             case=case,
             view=update_view(update),
             ask_window_url=_ask_window_url(case, update),
+            asked=_asked(case, update),
         )
     form = DisclosureForm()
     if form.validate_on_submit():
@@ -98,6 +108,7 @@ def update_page(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
         note=disclosure.general_note(update),
         advice=disclosure.ADVICE,
         form=form,
+        asked=_asked(case, update),
     )
 
 

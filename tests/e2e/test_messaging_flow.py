@@ -102,6 +102,10 @@ def test_victim_writes_isva_replies_victim_sees_reply_and_read_mark(live_server,
     victim.get_by_role("button", name="Send message").click()
     expect(victim.get_by_text("Your message has been sent")).to_be_visible()
     victim.get_by_label("Your message").fill("Can we talk before Friday?\nAfter 4pm is best.")
+    # GOV.UK's character count, live as the victim types (progressive enhancement).
+    expect(victim.locator(".govuk-character-count__status")).to_have_text(
+        "You have 4,955 characters remaining"
+    )
     victim.get_by_role("button", name="Send message").click()
     expect(victim.locator(".wp-message__body").last).to_have_text(
         "Can we talk before Friday?\nAfter 4pm is best."

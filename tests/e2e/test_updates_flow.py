@@ -39,6 +39,7 @@ class Setting:
     draft_id: str
     other_isva_email: str
     other_totp_secret: str
+    moved_id: str
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,11 @@ def setting(live_server) -> Setting:
             return update
 
         published("hearing_scheduled", event_date=london_today() + timedelta(days=40))
+        moved = published(
+            "hearing_scheduled",
+            event_date=london_today() + timedelta(days=47),
+            reason="The court had no judge free that week",
+        )
         window = published("sentence", event_date=london_today())
         window.read_at = utcnow()
         sensitive = published("charged")
@@ -98,6 +104,7 @@ def setting(live_server) -> Setting:
             str(draft.id),
             other_isva.email,
             other_isva.totp_secret,
+            str(moved.id),
         )
         db.session.remove()
     return found
@@ -191,6 +198,12 @@ def test_victim_update_pages_at_each_width(live_server, new_page, setting, width
     page.goto(live_server.path(f"{base}/dashboard"))
     expect(page.get_by_text("28 days left.")).to_be_visible()
     expect(page.get_by_test_id("next-date")).to_be_visible()
+    font = page.evaluate("getComputedStyle(document.querySelector('.wp-stages__item')).fontFamily")
+    assert "arial" in font.lower()  # GOV.UK's sans-serif stack, not the browser's serif
+    check(page, width)
+    page.goto(live_server.path(f"{base}/updates/{setting.moved_id}"))
+    expect(page.get_by_test_id("event-date")).to_contain_text("(was ")
+    expect(page.get_by_text("The court had no judge free that week")).to_be_visible()
     check(page, width)
     for path in (
         "/updates",
@@ -211,6 +224,9 @@ def test_victim_update_pages_at_each_width(live_server, new_page, setting, width
     page.fill("#safe_times", "Weekday mornings")
     page.get_by_role("button", name="Ask my ISVA to call").click()
     page.wait_for_url("**/asked")
+    check(page, width)
+    page.goto(live_server.path(f"{base}/updates/{setting.window_id}"))
+    expect(page.get_by_test_id("asked-to-call")).to_contain_text("You asked Alex to call you.")
     check(page, width)
     response = page.goto(live_server.path(f"{base}/updates/{setting.held_id}"))
     assert response is not None

@@ -363,3 +363,29 @@ def test_a_closed_case_takes_no_events(api, post):
     assert response.status_code == 409
     assert response.get_json()["code"] == "case_closed"
     assert updates_made(api.session) == 0
+
+
+def test_a_direct_event_that_moves_a_date_without_a_reason_waits_for_the_isva(app, api, post):
+    wcu, key = new_partner(app, api.session, api.admin, agency="wcu", name="Witness Care")
+    link(app, api.session, api.admin, wcu, api.case, "WCU-0001")
+    with app.test_request_context():
+        partners.set_direct_publish(api.session, api.admin, wcu, ["hearing_scheduled"])
+    first_day = (utcnow() + timedelta(days=30)).date()
+    hearing = payload(
+        event="hearing_scheduled",
+        agency="wcu",
+        case_reference="WCU-0001",
+        event_date=first_day.isoformat(),
+    )
+    assert post(key, hearing).get_json()["status"] == "published"
+    moved = {**hearing, "partner_event_id": "evt-0002"}
+    moved["event_date"] = (first_day + timedelta(days=7)).isoformat()
+    assert post(key, moved).get_json()["status"] == "draft"
+    explained = {**moved, "partner_event_id": "evt-0003", "reason": "The court list changed"}
+    assert post(key, explained).get_json()["status"] == "published"
+    latest = api.session.scalar(
+        select(Update)
+        .where(Update.status == UpdateStatus.PUBLISHED)
+        .order_by(Update.created_at.desc())
+    )
+    assert latest.previous_event_date == first_day
