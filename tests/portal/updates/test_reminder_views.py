@@ -80,7 +80,12 @@ def test_no_calendar_file_for_a_past_date_or_another_victims_case(world, login_a
             "victim.calendar_file", case_id=other_case.id, update_id=update.id, kind="court_date"
         )
         assert wrong_case.status_code == 404
-        gone = publish_new(world, "hearing_scheduled", event_date=NOW.date() - timedelta(days=2))
+        gone = publish_new(
+            world,
+            "hearing_scheduled",
+            event_date=NOW.date() - timedelta(days=2),
+            reason="The court brought the hearing forward.",
+        )
         past = client_request.get_response(
             "victim.calendar_file", case_id=world.case.id, update_id=gone.id, kind="court_date"
         )

@@ -50,7 +50,9 @@ def test_a_changed_date_is_picked_out(world, login_as, client_request):
     hearing.read_at = hearing.published_at
     login_as(world.victim)
     assert _new_list(client_request) == ""
-    draft = starter_draft("hearing_scheduled", event_date=date(2099, 6, 1))
+    draft = starter_draft(
+        "hearing_scheduled", event_date=date(2099, 6, 1), reason="The court moved it."
+    )
     updates.edit_published(world.session, world.case, world.isva, hearing, draft)
     assert "Date changed A court date" in _new_list(client_request)
 
@@ -78,7 +80,9 @@ def _publish_sensitive(w):
 def _edit_read_update(w):
     update = publish_new(w, "hearing_scheduled", event_date=date(2099, 5, 4))
     update.read_at = update.published_at
-    draft = starter_draft("hearing_scheduled", event_date=date(2099, 6, 1))
+    draft = starter_draft(
+        "hearing_scheduled", event_date=date(2099, 6, 1), reason="The court moved it."
+    )
     updates.edit_published(w.session, w.case, w.isva, update, draft)
 
 
