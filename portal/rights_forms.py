@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.auth.forms import Readable
+from portal.choices import options
 
 
 class RecordSarForm(FlaskForm):
@@ -47,7 +48,7 @@ class ReleaseForm(FlaskForm):
 class DecideErasureForm(FlaskForm):
     decision = RadioField(
         _l("Your decision"),
-        choices=[("approve", _l("Approve")), ("refuse", _l("Refuse"))],
+        choices=options([("approve", _l("Approve")), ("refuse", _l("Refuse"))]),
         widget=GovRadioInput(),
         validators=[InputRequired(message=_l("Choose approve or refuse"))],
     )

@@ -19,6 +19,7 @@ from portal.caseworker.account_forms import (
     StaffInviteForm,
     normalised,
 )
+from portal.choices import options
 from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Case, Role, User
@@ -65,7 +66,7 @@ def new_case() -> BaseResponse | str:
     is_supervisor = Role(me.role) is Role.SUPERVISOR
     if is_supervisor:
         isvas = invitations.active_isvas(db.session(), me.organisation_id)
-        form.isva.choices = [("", str(_l("Select an ISVA")))] + [
+        form.isva.choices = options([("", str(_l("Select an ISVA")))]) + [
             (str(u.id), u.display_name or str(_l("ISVA without a name"))) for u in isvas
         ]
     if form.validate_on_submit():
@@ -126,7 +127,7 @@ def invite_staff() -> BaseResponse | str:
     me = _me()
     form = StaffInviteForm()
     allowed = invitations.STAFF_ROLES_BY_INVITER[Role(me.role)]
-    form.role.choices = [(role.value, str(ROLE_LABELS[role])) for role in allowed]
+    form.role.choices = options([(role.value, str(ROLE_LABELS[role])) for role in allowed])
     if len(allowed) == 1 and not form.role.data:
         form.role.data = allowed[0].value
     if form.validate_on_submit():

@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, Length
 from portal.auth.forms import Readable
 from portal.caseworker import bp
 from portal.caseworker.notification_settings import settings_context
+from portal.choices import options
 from portal.extensions import db
 from portal.models import Case, User
 from portal.models.contact_notes import VoicemailSafe
@@ -51,11 +52,13 @@ class SafeContactForm(FlaskForm):
     voicemail_safe = RadioField(
         _l("Is it safe to leave a voicemail?"),
         widget=GovRadioInput(),
-        choices=[
-            (VoicemailSafe.NO.value, _l("No, never leave a voicemail")),
-            (VoicemailSafe.YES.value, _l("Yes, a voicemail is safe")),
-            (VoicemailSafe.UNKNOWN.value, _l("Not known: do not leave one")),
-        ],
+        choices=options(
+            [
+                (VoicemailSafe.NO.value, _l("No, never leave a voicemail")),
+                (VoicemailSafe.YES.value, _l("Yes, a voicemail is safe")),
+                (VoicemailSafe.UNKNOWN.value, _l("Not known: do not leave one")),
+            ]
+        ),
         validators=[InputRequired(message=_l("Select whether a voicemail is safe"))],
     )
     notes = TextAreaField(

@@ -14,6 +14,7 @@ from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from portal.caseworker import bp
+from portal.choices import options
 from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Case
@@ -64,10 +65,12 @@ def case_page(case: Case) -> str:
 @case_route(Action.ASSIGN, Audience.STAFF)
 def assign(case: Case) -> str | BaseResponse:
     form = AssignForm()
-    form.isva.choices = [
-        (str(isva.id), isva.display_name or str(_l("ISVA without a name")))
-        for isva in cases.assignable_isvas(db.session(), case.organisation_id)
-    ]
+    form.isva.choices = options(
+        [
+            (str(isva.id), isva.display_name or str(_l("ISVA without a name")))
+            for isva in cases.assignable_isvas(db.session(), case.organisation_id)
+        ]
+    )
     active = case.active_assignment()
     if form.validate_on_submit():
         try:

@@ -23,6 +23,7 @@ from notifications.tasks import explain
 from portal.access import role_required
 from portal.caseworker import bp
 from portal.caseworker.event_names import EVENT_NAMES
+from portal.choices import options
 from portal.extensions import db
 from portal.models import CallbackRequest, Case, Organisation, Role
 from portal.policy import Action, Audience, can, case_route
@@ -60,7 +61,7 @@ class CallbackDoneForm(FlaskForm):
 def _reply_form(case: Case, formdata: Any = None) -> ReplyForm:
     form = ReplyForm(formdata=formdata) if formdata is not None else ReplyForm(formdata=None)
     saved = message_notes.saved_replies(db.session(), case.organisation_id)
-    form.saved_reply.choices = [("", str(_l("Choose a saved reply")))] + [
+    form.saved_reply.choices = options([("", str(_l("Choose a saved reply")))]) + [
         (str(s.id), s.title) for s in saved
     ]
     form._saved = {str(s.id): s for s in saved}

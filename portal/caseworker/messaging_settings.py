@@ -24,6 +24,7 @@ from wtforms.validators import InputRequired
 
 from portal.access import role_required
 from portal.caseworker import bp
+from portal.choices import options
 from portal.extensions import db
 from portal.models import Role
 from portal.models.message import Absence
@@ -122,8 +123,10 @@ def out_of_office() -> Any:
     isvas = assignable_isvas(session, user.organisation_id)
     names = [(str(i.id), i.display_name or str(_l("ISVA without a name"))) for i in isvas]
     form = AbsenceForm()
-    form.person.choices = names if Role(user.role) is Role.SUPERVISOR else [(str(user.id), "")]
-    form.cover.choices = [("", str(_l("Choose an ISVA"))), *names]
+    form.person.choices = options(
+        names if Role(user.role) is Role.SUPERVISOR else [(str(user.id), "")]
+    )
+    form.cover.choices = options([("", str(_l("Choose an ISVA"))), *names])
     status = 200
     if not form.is_submitted() and Role(user.role) is Role.ISVA:
         form.person.data = str(user.id)

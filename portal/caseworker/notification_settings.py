@@ -36,6 +36,7 @@ from notifications import policy as notification_policy
 from notifications.models import Channel, Choice
 from portal.auth.forms import Readable
 from portal.caseworker import bp
+from portal.choices import options
 from portal.consent_words import (
     CHANNEL_LABELS,
     category_labels,
@@ -79,12 +80,14 @@ def change_form(case: Case, **kwargs: Any) -> FlaskForm:
     """The change form for this victim: only channels that are on can be ticked off."""
     session = db.session()
     victim_id = case.victim_id
-    on = [
-        (channel, CHANNEL_LABELS[channel])
-        for channel in Channel.ALL
-        if (point := contacts.contact_point(session, victim_id, channel)) is not None
-        and on_behalf.is_on(point)
-    ]
+    on = options(
+        [
+            (channel, CHANNEL_LABELS[channel])
+            for channel in Channel.ALL
+            if (point := contacts.contact_point(session, victim_id, channel)) is not None
+            and on_behalf.is_on(point)
+        ]
+    )
     pref = notification_policy.preferences(session, victim_id)
     start, end = notification_policy.quiet_window(pref)
     labels = category_labels()
@@ -129,11 +132,13 @@ def change_form(case: Case, **kwargs: Any) -> FlaskForm:
             f"category_{key}",
             RadioField(
                 labels[key],
-                choices=[
-                    (v, label)
-                    for v, label in STAFF_CHOICES
-                    if v in notification_policy.allowed_choices(key)
-                ],
+                choices=options(
+                    [
+                        (v, label)
+                        for v, label in STAFF_CHOICES
+                        if v in notification_policy.allowed_choices(key)
+                    ]
+                ),
                 default=notification_policy.choice_for(pref, key),
                 widget=GovRadioInput(),
                 validators=[InputRequired(message=_l("Choose what we should do"))],

@@ -27,6 +27,7 @@ from wtforms.validators import InputRequired, Length
 
 from portal.access import role_required
 from portal.caseworker import bp
+from portal.choices import options
 from portal.extensions import db
 from portal.models import Role, User
 from portal.models.partner import Partner
@@ -45,7 +46,7 @@ class PartnerForm(FlaskForm):
     agency = RadioField(
         _l("Agency"),
         widget=GovRadioInput(),
-        choices=[(a.value, str(a.label)) for a in service.PARTNER_AGENCIES],
+        choices=options([(a.value, str(a.label)) for a in service.PARTNER_AGENCIES]),
         validators=[InputRequired(message=_l("Choose the partner's agency"))],
     )
     submit = SubmitField(_l("Add partner"), widget=GovSubmitInput())
@@ -92,9 +93,9 @@ def _direct_form(partner: Partner, *, submitted: bool = False) -> DirectPublishF
         if submitted
         else DirectPublishForm(formdata=None, prefix="direct")
     )
-    form.events.choices = [
-        (e.key, f"{e.title} ({e.key})") for e in service.direct_publish_choices(partner.agency)
-    ]
+    form.events.choices = options(
+        [(e.key, f"{e.title} ({e.key})") for e in service.direct_publish_choices(partner.agency)]
+    )
     if not submitted:
         form.events.data = sorted(partner.direct_publish)
     return form

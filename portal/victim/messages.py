@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 
+from portal.choices import options
 from portal.extensions import db
 from portal.models import CallbackReason, Case
 from portal.policy import Action, Audience, case_route
@@ -77,10 +78,12 @@ class CallMeForm(FlaskForm):
     voicemail = RadioField(
         _l("Is it safe to leave a voicemail?"),
         widget=GovRadioInput(),
-        choices=[
-            ("no", _l("No, do not leave a voicemail")),
-            ("yes", _l("Yes, a voicemail is safe")),
-        ],
+        choices=options(
+            [
+                ("no", _l("No, do not leave a voicemail")),
+                ("yes", _l("Yes, a voicemail is safe")),
+            ]
+        ),
         default="no",
     )
     submit = SubmitField(_l("Ask my ISVA to call me"), widget=GovSubmitInput())

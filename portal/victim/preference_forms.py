@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from notifications.models import Channel, Choice
 from notifications.policy import PREFERENCE_CATEGORIES, allowed_choices
+from portal.choices import options
 from portal.journey import CATEGORIES
 from portal.normalise import InvalidIdentifierError, normalise_email, normalise_phone
 
@@ -26,7 +27,7 @@ CHOICE_LABELS = [
     (Choice.ISVA_FIRST, _l("Let my ISVA tell me first")),
     (Choice.DONT_NOTIFY, _l("Do not tell me – I will check myself")),
 ]
-HOURS = [(str(h * 60), f"{h:02d}:00") for h in range(24)]
+HOURS = options([(str(h * 60), f"{h:02d}:00") for h in range(24)])
 
 
 class _ValidAddress:
@@ -109,7 +110,9 @@ def choices_form(current: dict[str, str], **kwargs: Any) -> FlaskForm:
             f"category_{key}",
             RadioField(
                 labels[key],
-                choices=[(v, label) for v, label in CHOICE_LABELS if v in allowed_choices(key)],
+                choices=options(
+                    [(v, label) for v, label in CHOICE_LABELS if v in allowed_choices(key)]
+                ),
                 default=current.get(key, Choice.TELL_ME)
                 if current.get(key) in allowed_choices(key)
                 else Choice.TELL_ME,

@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, 
 from wtforms import BooleanField, RadioField, SubmitField
 from wtforms.validators import InputRequired
 
+from portal.choices import options
 from portal.services.checkins import VICTIM_CADENCE_WEEKS
 
 
@@ -43,4 +44,4 @@ class CadenceForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.weeks.choices = [(str(w), _weeks_label(w)) for w in VICTIM_CADENCE_WEEKS]
+        self.weeks.choices = options([(str(w), _weeks_label(w)) for w in VICTIM_CADENCE_WEEKS])

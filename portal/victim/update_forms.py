@@ -9,6 +9,7 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.auth.forms import Readable
+from portal.choices import options
 from portal.models import Disclosure
 from portal.services.callbacks import SAFE_TIMES_MAX
 
@@ -16,11 +17,13 @@ from portal.services.callbacks import SAFE_TIMES_MAX
 class DisclosureForm(FlaskForm):
     choice = RadioField(
         _l("What would you like to do?"),
-        choices=[
-            (Disclosure.READ_NOW.value, _l("Read it now")),
-            (Disclosure.ISVA_FIRST.value, _l("Ask my ISVA to contact me first")),
-            (Disclosure.NOT_NOW.value, _l("Not now – take me back")),
-        ],
+        choices=options(
+            [
+                (Disclosure.READ_NOW.value, _l("Read it now")),
+                (Disclosure.ISVA_FIRST.value, _l("Ask my ISVA to contact me first")),
+                (Disclosure.NOT_NOW.value, _l("Not now – take me back")),
+            ]
+        ),
         widget=GovRadioInput(),
         validators=[InputRequired(message=_l("Choose what you would like to do"))],
     )
@@ -42,7 +45,7 @@ class AskIsvaForm(FlaskForm):
     )
     voicemail_ok = RadioField(
         _l("Can your ISVA leave a voicemail if you do not answer?"),
-        choices=[("no", _l("No")), ("yes", _l("Yes"))],
+        choices=options([("no", _l("No")), ("yes", _l("Yes"))]),
         default="no",
         widget=GovRadioInput(),
         validators=[InputRequired(message=_l("Choose whether your ISVA can leave a voicemail"))],
