@@ -86,8 +86,60 @@ KIND_TEMPLATE = {
 }
 
 
-def template_for(kind: str) -> Template:
-    return TEMPLATES[KIND_TEMPLATE[kind]]
+# Welsh, for a recipient whose stored language is Welsh: the same templates, as neutral as the
+# English. SMS text stays inside GSM-7 (one 160-character part), so the SMS wording avoids the
+# circumflex (to bach): "Cadwch y cod i chi'ch hun" rather than "Peidiwch â'i rannu".
+# Words to avoid, as well as the denylist: "achos" also means "because", but is "case".
+TEMPLATES_CY: dict[str, Template] = {
+    "victim_update": Template(
+        "victim_update",
+        1,
+        sms="Mae gennych ddiweddariad newydd gan {service}. Mewngofnodwch i'w ddarllen: {url}",
+        subject="Mae gennych ddiweddariad newydd",
+        text=(
+            "Mae gennych ddiweddariad newydd gan {service}.\n\nMewngofnodwch i'w ddarllen: {url}\n"
+        ),
+    ),
+    "verification": Template(
+        "verification",
+        1,
+        sms=(
+            "Eich cod {service} yw {code}. Mae'n dod i ben ymhen 15 munud. "
+            "Cadwch y cod i chi'ch hun."
+        ),
+        subject="Eich cod cadarnhau",
+        text=(
+            "Eich cod {service} yw {code}.\n\n"
+            "Mae'n dod i ben ymhen 15 munud. Peidiwch â'i rannu ag unrhyw un.\n"
+        ),
+    ),
+    "staff_work": Template(
+        "staff_work",
+        1,
+        sms="Mae gennych waith newydd yn {service}: {url}",
+        subject="Mae gennych waith newydd",
+        text="Mae gennych waith newydd yn {service}.\n\nMewngofnodwch i'w weld: {url}\n",
+    ),
+    "staff_invitation": Template(
+        "staff_invitation",
+        1,
+        sms="Sefydlwch eich cyfrif {service}: {url}/invitation/{code}",
+        subject="Sefydlwch eich cyfrif",
+        text=(
+            "Rydych wedi cael gwahoddiad i {service}.\n\n"
+            "Sefydlwch eich cyfrif gyda'r ddolen hon. Mae'n gweithio unwaith, am 72 awr: "
+            "{url}/invitation/{code}\n\n"
+            "Os nad oeddech yn disgwyl yr e-bost hwn, gallwch ei anwybyddu.\n"
+        ),
+    ),
+}
+TEMPLATES_BY_LANGUAGE: dict[str, dict[str, Template]] = {"en": TEMPLATES, "cy": TEMPLATES_CY}
+LANGUAGES = tuple(TEMPLATES_BY_LANGUAGE)
+
+
+def template_for(kind: str, language: str = "en") -> Template:
+    """The template for a kind in the recipient's language (English when none is stored)."""
+    return TEMPLATES_BY_LANGUAGE.get(language, TEMPLATES)[KIND_TEMPLATE[kind]]
 
 
 # Words that must never appear in a notification: offences, agencies, courts, the process.
@@ -129,7 +181,99 @@ DENYLIST = (
     "evidence",
     "statement",
 )
-_DENY_RE = re.compile(r"\b(" + "|".join(DENYLIST) + r")\b", re.IGNORECASE)
+
+
+def _mutations(radical: str) -> tuple[str, ...]:
+    """A Welsh word and the forms its first letter takes after other words (treigladau):
+    soft ("ei ddedfryd", "i'r lys" after "y"), nasal ("fy nhreial", "yn nhrosedd"), aspirate
+    ("a thrais", "ei chyhuddo") and h- before a vowel ("ei hymosodiad"). A list of radicals
+    alone would let "ei ddedfryd" or "fy nghyhuddo" through, since Welsh changes the start of
+    the word itself, so every mutated form is denied too."""
+    word = radical.lower()
+    forms = {word}
+    for start, soft, nasal, aspirate in _MUTATING:
+        if word.startswith(start):
+            rest = word[len(start) :]
+            forms.update(f + rest for f in (soft, nasal, aspirate) if f is not None)
+            break
+    else:
+        if word[0] in "aeiouwy":
+            forms.add("h" + word)
+    return tuple(sorted(forms))
+
+
+# (first letters, soft, nasal, aspirate). "ll" and "rh" before "l" and "r"; "g" softens to
+# nothing; "m" and "b" both soften to "f".
+_MUTATING = (
+    ("ll", "l", None, None),
+    ("rh", "r", None, None),
+    ("p", "b", "mh", "ph"),
+    ("t", "d", "nh", "th"),
+    ("c", "g", "ngh", "ch"),
+    ("b", "f", "m", None),
+    ("d", "dd", "n", None),
+    ("g", "", "ng", None),
+    ("m", "f", None, None),
+)
+
+# The English list's words in Welsh (Termiadur / Gwasanaeth Erlyn y Goron, Llysoedd a
+# Thribiwnlysoedd terms). Some also have an everyday sense ("prawf" is a test, "rhyw" is also
+# "some", "achos" also "because"): templates must avoid them anyway, so they stay denied.
+DENYLIST_CY_RADICALS = (
+    "treisio",  # to rape
+    "treisiwyd",  # was raped
+    "trais",  # rape, violence ("trais rhywiol")
+    "ymosodiad",  # assault, attack
+    "ymosod",  # to attack
+    "rhywiol",  # sexual
+    "rhyw",  # sex
+    "camdriniaeth",  # abuse
+    "cam-drin",  # to abuse
+    "camdrin",
+    "trosedd",  # offence, crime
+    "troseddau",
+    "troseddwr",  # offender
+    "dioddefwr",  # victim
+    "dioddefwraig",
+    "dioddefwyr",
+    "drwgdybiedig",  # suspect
+    "amheuir",  # suspected
+    "diffynnydd",  # defendant
+    "cyhuddedig",  # accused
+    "cyhuddo",  # to charge, accuse
+    "cyhuddwyd",  # was charged
+    "cyhuddiad",  # charge
+    "heddlu",  # police
+    "heddwas",  # police officer
+    "swyddog",  # officer
+    "coron",  # crown: "Llys y Goron", "Gwasanaeth Erlyn y Goron" (the soft form)
+    "erlyn",  # prosecute
+    "erlyniad",  # prosecution
+    "llys",  # court
+    "llysoedd",
+    "treial",  # trial
+    "gwrandawiad",  # hearing
+    "barnwr",  # judge
+    "rheithfarn",  # verdict
+    "dyfarniad",  # verdict, ruling
+    "dedfryd",  # sentence
+    "mechnïaeth",  # bail
+    "mechniaeth",  # bail, typed without the diaeresis
+    "arestio",  # arrest
+    "arestiwyd",  # arrested
+    "tyst",  # witness
+    "tystion",
+    "prawf",  # probation ("y Gwasanaeth Prawf"), also "test" and a trial
+    "parôl",  # parole
+    "parol",
+    "achos",  # case ("achos llys"), also "because"
+    "tystiolaeth",  # evidence
+    "datganiad",  # statement
+)
+DENYLIST_CY = tuple(sorted({f for w in DENYLIST_CY_RADICALS for f in _mutations(w)}))
+_DENY_RE = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in (*DENYLIST, *DENYLIST_CY)) + r")\b", re.IGNORECASE
+)
 # A case reference looks like letters, a dash and digits (RIV-2026-0001, TEST-00012).
 _REFERENCE_RE = re.compile(r"\b[A-Z]{2,}-\d{2,}", re.IGNORECASE)
 
@@ -169,23 +313,28 @@ class Rendered:
     subject: str
     text: str
     html: str
+    language: str = "en"
 
 
-def render(kind: str, *, service: str, url: str, code: str | None = None) -> Rendered:
-    """Render one kind for both channels; raises if the result is not neutral or an SMS would
-    not fit one GSM-7 part. Messages without a code are the same every time: cached."""
+def render(
+    kind: str, *, service: str, url: str, code: str | None = None, language: str = "en"
+) -> Rendered:
+    """Render one kind for both channels in ``language``; raises if the result is not neutral
+    (in English or Welsh) or an SMS would not fit one GSM-7 part. Messages without a code are
+    the same every time: cached."""
     if code is None:
-        return _render_cached(kind, service, url)
-    return _render(kind, service, url, code)
+        return _render_cached(kind, service, url, language)
+    return _render(kind, service, url, code, language)
 
 
 @functools.lru_cache(maxsize=64)
-def _render_cached(kind: str, service: str, url: str) -> Rendered:
-    return _render(kind, service, url, None)
+def _render_cached(kind: str, service: str, url: str, language: str) -> Rendered:
+    return _render(kind, service, url, None, language)
 
 
-def _render(kind: str, service: str, url: str, code: str | None) -> Rendered:
-    template = template_for(kind)
+def _render(kind: str, service: str, url: str, code: str | None, language: str) -> Rendered:
+    template = template_for(kind, language)
+    lang = language if language in TEMPLATES_BY_LANGUAGE else "en"
     values = {"service": service, "url": url, "code": code or ""}
     sms = template.sms.format(**values)
     text = template.text.format(**values)
@@ -193,7 +342,7 @@ def _render(kind: str, service: str, url: str, code: str | None) -> Rendered:
         f"<p>{_link(escape(p), url)}</p>" for p in text.strip().split("\n\n") if p.strip()
     )
     html = (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{escape(template.subject)}</title></head>"
         f'<body style="font-family: Arial, sans-serif; font-size: 19px">{paragraphs}</body></html>'
     )
@@ -203,7 +352,7 @@ def _render(kind: str, service: str, url: str, code: str | None) -> Rendered:
         check_neutral(part.replace(code, "") if code else part)
     if len(sms) > SMS_MAX or not set(sms) <= GSM7:
         raise UnsafeContentError("SMS does not fit one GSM-7 message")
-    return Rendered(template.name, template.version, sms, template.subject, text, html)
+    return Rendered(template.name, template.version, sms, template.subject, text, html, lang)
 
 
 def _link(paragraph: str, url: str) -> str:
