@@ -146,8 +146,12 @@ class Untranslated:
                     exact.add(text)
         return cls(exact, patterns)
 
+    def __post_init__(self) -> None:
+        # Pages may change a string's case ("trial" shown as "Trial" in a glossary heading).
+        self._folded = {t.casefold(): t for t in self.exact}
+
     def find(self, texts: set[str]) -> set[str]:
-        found = {t for t in texts if t in self.exact}
+        found = {self._folded[t.casefold()] for t in texts if t.casefold() in self._folded}
         for pattern, msgid in self.patterns:
             if any(pattern.fullmatch(t) for t in texts):
                 found.add(msgid)
