@@ -28,6 +28,7 @@ def _lang(page) -> str:
 def test_first_sign_in_asks_for_a_language_and_keeps_it(client_request, login_as, session):
     victim = login_as(_victim(session, seen=False))
     page = client_request.get("auth.safety_first")
+    assert "Which language do you want to use?" in page.select_one("legend").get_text()
     radios = {i["value"]: i for i in page.select("input[name=language]")}
     assert set(radios) == {"cy", "en"}
     assert radios["en"].has_attr("checked")  # the page's own language, so Continue keeps it
@@ -61,6 +62,7 @@ def test_the_stored_language_follows_the_victim_to_another_device(app, session):
 def test_the_account_page_changes_the_language(client_request, login_as, session):
     victim = login_as(_victim(session, language="en"))
     page = client_request.get("auth.account")
+    assert "Which language do you want to use?" in page.select_one("legend").get_text()
     assert page.select_one("input[name=language][value=en]").has_attr("checked")
     page = client_request.post(
         "auth.account_language", {"language": "cy"}, _form_url=client_request.url("auth.account")
