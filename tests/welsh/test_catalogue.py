@@ -72,4 +72,3 @@ def test_make_messages_updates_without_fuzzy_matching():
     makefile = (PROJECT_ROOT / "Makefile").read_text()
     target = makefile.split("\nmessages:", 1)[1].split("\n\n", 1)[0]
     assert "--no-fuzzy-matching" in target
-    assert "--ignore-obsolete" in target
