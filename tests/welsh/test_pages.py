@@ -41,6 +41,7 @@ BLOCKS = {
     "caption", "th", "td", "dt", "dd", "span", "strong", "div",
 }  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_ACRONYM = re.compile(r"\W*[A-Z]{2,}\W*")
 
 
 @pytest.fixture
@@ -128,11 +129,12 @@ def visible_texts(html: str, page_lang: str) -> tuple[set[str], set[str]]:
 
 def _words_left(text: str, data: tuple[str, ...]) -> list[str]:
     """The words left once names, the reference and other data are taken out ("@" marks an
-    email address, which is data too)."""
+    email address, which is data too; an acronym such as ISVA or CPS is a name)."""
+    text = " ".join(w for w in text.split() if "@" not in w and not _ACRONYM.fullmatch(w))
     text = text.casefold()
     for value in sorted(data, key=len, reverse=True):
         text = text.replace(value.casefold(), " ")
-    return _WORD.findall(" ".join(p for p in text.split() if "@" not in p))
+    return _WORD.findall(text)
 
 
 def _without_data(text: str, data: tuple[str, ...]) -> str:
