@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app portal
-GOVUK  := node_modules/govuk-frontend/dist/govuk
 STAMP  := $(VENV)/.installed
 # Two workers: the machine has two cores (pass PYTEST_ARGS= to run in one process).
 PYTEST_ARGS ?= -n 2
@@ -35,12 +34,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 # GOV.UK Frontend's built CSS, JS, fonts and images, served by the portal itself (no CDN).
-static/govuk/.built: node_modules/.package-lock.json
-	rm -rf static/govuk && mkdir -p static/govuk
-	cp $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.css static/govuk/
-	cp -R $(GOVUK)/assets static/govuk/assets
-	sed -i 's#url(/assets/#url(/static/govuk/assets/#g' static/govuk/govuk-frontend.min.css
-	touch static/govuk/.built
+static/govuk/.built: node_modules/.package-lock.json deploy/govuk-assets.sh
+	sh deploy/govuk-assets.sh
 
 assets: static/govuk/.built
 

@@ -29,12 +29,11 @@ from notifications.models import (
 )
 from notifications.policy import UsablePoint
 from notifications.render import (
-    KIND_MESSAGE,
     KIND_STAFF_INVITATION,
     KIND_STAFF_WORK,
-    KIND_UPDATE,
     KIND_VERIFICATION,
     KINDS,
+    VICTIM_KINDS,
     template_for,
 )
 from portal.clock import utcnow
@@ -125,7 +124,7 @@ def notify(
         points = [UsablePoint(point.id, point.channel)] if point is not None else []
         not_before = now
     else:
-        if kind not in (KIND_UPDATE, KIND_MESSAGE):
+        if kind not in VICTIM_KINDS:
             raise ValueError(f"{kind!r} is not a notification for a victim")
         pref, points = policy.preferences_and_points(session, recipient.id)
         choice = policy.choice_for(pref, category)

@@ -27,7 +27,7 @@ from notifications.models import (
     Status,
 )
 from notifications.outbox import dedupe_key
-from notifications.render import KIND_MESSAGE, KIND_UPDATE
+from notifications.render import VICTIM_KINDS
 from portal.db import UTCDateTime
 
 SENT = "sent"
@@ -289,7 +289,7 @@ def fail_permanently(
 def add_fallback(session: Session, row: Notification, now: datetime) -> Notification | None:
     """Queue the same news on the person's other usable channel, unless it is already queued
     there (the dedupe key makes that a no-op, so a person is never told twice per channel)."""
-    if row.kind not in (KIND_UPDATE, KIND_MESSAGE):
+    if row.kind not in VICTIM_KINDS:
         return None
     for point in policy.usable_contact_points(session, row.recipient_id):
         if point.channel == row.channel:

@@ -24,12 +24,26 @@ KIND_STAFF_WORK = "staff_work"
 # A new member of staff's way in: the link carries the invitation token (the "code"), which
 # lives encrypted in the outbox row only until the email is final.
 KIND_STAFF_INVITATION = "staff_invitation"
-KINDS = (KIND_UPDATE, KIND_MESSAGE, KIND_VERIFICATION, KIND_STAFF_WORK, KIND_STAFF_INVITATION)
+# A reminder the victim asked for (a date coming up, a time limit closing): it says only that
+# there is a reminder, never of what.
+KIND_REMINDER = "reminder"
+KINDS = (
+    KIND_UPDATE,
+    KIND_MESSAGE,
+    KIND_REMINDER,
+    KIND_VERIFICATION,
+    KIND_STAFF_WORK,
+    KIND_STAFF_INVITATION,
+)
+# Kinds a victim is sent: category choices and quiet hours apply, and a failed one falls back
+# to the person's other channel.
+VICTIM_KINDS = (KIND_UPDATE, KIND_MESSAGE, KIND_REMINDER)
 
 EMAIL_SUBJECT = "You have a new update"
 STAFF_SUBJECT = "You have new work"
 VERIFY_SUBJECT = "Your confirmation code"
 INVITATION_SUBJECT = "Set up your account"
+REMINDER_SUBJECT = "You have a reminder"
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,13 @@ TEMPLATES: dict[str, Template] = {
         sms="You have a new update from {service}. Sign in to read it: {url}",
         subject=EMAIL_SUBJECT,
         text="You have a new update from {service}.\n\nSign in to read it: {url}\n",
+    ),
+    "victim_reminder": Template(
+        "victim_reminder",
+        1,
+        sms="You have a reminder from {service}. Sign in to see it: {url}",
+        subject=REMINDER_SUBJECT,
+        text="You have a reminder from {service}.\n\nSign in to see it: {url}\n",
     ),
     "verification": Template(
         "verification",
@@ -80,6 +101,7 @@ TEMPLATES: dict[str, Template] = {
 KIND_TEMPLATE = {
     KIND_UPDATE: "victim_update",
     KIND_MESSAGE: "victim_update",
+    KIND_REMINDER: "victim_reminder",
     KIND_VERIFICATION: "verification",
     KIND_STAFF_WORK: "staff_work",
     KIND_STAFF_INVITATION: "staff_invitation",

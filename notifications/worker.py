@@ -64,6 +64,7 @@ from notifications.recording import NOT_SEEN as NOT_SEEN_OUTCOME
 from portal.clock import utcnow
 from portal.config import Settings
 from portal.extensions import db
+from portal.liveness import Heartbeat
 
 log = logging.getLogger("notifications.worker")
 T = TypeVar("T")
@@ -75,8 +76,11 @@ RECONCILE_EVERY = 1.0  # seconds
 
 
 class Worker:
-    def __init__(self, app: Flask, concurrency: int = 4) -> None:
+    def __init__(
+        self, app: Flask, concurrency: int = 4, heartbeat: Heartbeat | None = None
+    ) -> None:
         self.app = app
+        self.heartbeat = heartbeat or Heartbeat(None)
         self.settings: Settings = app.config["WAYPOINT_SETTINGS"]
         self.config = WorkerConfig.from_app(app)
         self.concurrency = max(1, concurrency)
@@ -209,6 +213,7 @@ class Worker:
         executor = ThreadPoolExecutor(self.concurrency, thread_name_prefix="notify-send")
         try:
             while True:
+                self.heartbeat()
                 claimed = 0
                 if not self.stopping.is_set():
                     every = max(self.config.NOTIFY_POLL_SECONDS, RECONCILE_EVERY)
@@ -267,6 +272,7 @@ class Worker:
             executor.shutdown(wait=True)
             for provider in self.providers.values():
                 provider.close()
+            self.heartbeat.stopped()
         return done_count
 
     def install_signal_handlers(self) -> None:

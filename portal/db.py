@@ -118,3 +118,14 @@ def _sqlite_begin(conn: Any) -> None:
         return
     mode = conn.get_execution_options().get("sqlite_begin") or _request_begin_mode()
     conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def insert_once(session: Any, model: type[Base], values: dict[str, Any], unique: list[str]) -> bool:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING: True only for the one caller whose row went
+    in. A concurrent transaction inserting the same key waits on the unique index, then adds
+    nothing, so "do this once" holds across processes on PostgreSQL and SQLite alike."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(model).on_conflict_do_nothing(index_elements=unique).returning(model.id)  # type: ignore[attr-defined]
+    return session.scalar(statement, values) is not None

@@ -1,4 +1,4 @@
-"""The case journey (../shared/JOURNEY.md) as data: the one place that knows the events.
+"""The case journey (docs/JOURNEY.md) as data: the one place that knows the events.
 
 Each `Event` says who tells the victim, which Victims' Code right applies, the deadline the
 agency must meet (working days, see `portal.services.deadlines`), any window the victim can act
@@ -6,6 +6,10 @@ in, whether it is sensitive (content note and staged disclosure) or ISVA-first (
 ISVA confirms support is in place), the information pages that explain it, and the
 plain-English starter text for the five questions every update answers
 (`portal.starters`). The types live in `portal.journey_model`.
+
+A sensitive event's ``content_note`` is what the victim reads before choosing to read the
+update: the kind of news in general words only, never its outcome (``portal.services.disclosure``
+shows it). The organisation reviews these wordings here, in one place.
 
 Categories group events for victims' notification choices ("tell me", "my ISVA tells me
 first", "don't notify me"). Stages are what the victim's progress indicator shows; their order
@@ -128,26 +132,25 @@ EVENTS: tuple[Event, ...] = (
           info_pages=("victims-code",)),
     Event("suspect_arrested", _l("An update about the suspect"), "suspect", Stage.INVESTIGATION,
           (_P,), (6,), Deadline(1, _LEARNS), sensitive=True,
-          content_note=_l("This update is about the suspect being arrested."),
+          content_note=_l("This update is about the suspect in your case."),
           info_pages=("victims-code",)),
     Event("suspect_interviewed", _l("An update about the suspect"), "suspect",
           Stage.INVESTIGATION, (_P,), (6,), Deadline(1, _LEARNS), sensitive=True,
-          content_note=_l("This update is about the police interviewing the suspect."),
+          content_note=_l("This update is about the suspect in your case."),
           info_pages=("victims-code",)),
     Event("suspect_bailed", _l("An update about the suspect"), "suspect", Stage.INVESTIGATION,
           (_P,), (6,), Deadline(1, _LEARNS), sensitive=True,
-          content_note=_l("This update is about the suspect's release on bail."),
+          content_note=_l("This update is about the suspect in your case."),
           compose_hint=_l("List in full every bail condition that protects the victim, and the "
                           "date bail ends."),
           info_pages=("victims-code",)),
     Event("suspect_rui", _l("An update about the suspect"), "suspect", Stage.INVESTIGATION,
           (_P,), (6,), Deadline(1, _LEARNS), sensitive=True,
-          content_note=_l("This update is about the suspect's release while the investigation "
-                          "continues."),
+          content_note=_l("This update is about the suspect in your case."),
           info_pages=("victims-code",)),
     Event("bail_changed", _l("An update about the suspect"), "suspect", None,
           (_P, _W), (6, 8), Deadline(1, _LEARNS), sensitive=True,
-          content_note=_l("This update is about a change to the suspect's bail."),
+          content_note=_l("This update is about the suspect in your case."),
           compose_hint=_l("Say which conditions changed or ended, and which still apply."),
           info_pages=("victims-code",)),
     Event("file_to_cps", _l("The police have asked for legal advice"), "investigation",
@@ -158,11 +161,11 @@ EVENTS: tuple[Event, ...] = (
     Event("police_nfa", _l("A decision about your case"), "decisions", Stage.DECISION,
           (_P,), (6,), Deadline(1, _l("when the police make the decision")),
           window=VRR_WINDOW, sensitive=True, isva_first=True,
-          content_note=_l("This update is about a police decision to take no further action."),
+          content_note=_l("This update is about a decision in your case."),
           info_pages=("right-to-review", "victims-code")),
     Event("charged", _l("A decision about charges"), "decisions", Stage.DECISION,
           (_P, _C), (6,), Deadline(1, _l("when the charging decision is made")), sensitive=True,
-          content_note=_l("This update is about the decision on charges."),
+          content_note=_l("This update is about a decision in your case."),
           compose_hint=_l("List each charge in plain English, without graphic detail. Add the "
                           "date of the first hearing if it is known."),
           info_pages=("going-to-court", "victims-code")),
@@ -170,7 +173,7 @@ EVENTS: tuple[Event, ...] = (
           (_C,), (6,), Deadline(1, _l("when the CPS makes the decision"),
                                 _l("A meeting with the prosecutor should be offered.")),
           window=VRR_WINDOW, sensitive=True, isva_first=True,
-          content_note=_l("This update is about the decision on charges."),
+          content_note=_l("This update is about a decision in your case."),
           compose_hint=_l("Say which decision: no charge, the case stopped, no evidence "
                           "offered, or a charge substantially changed."),
           info_pages=("right-to-review", "victims-code")),
@@ -181,7 +184,7 @@ EVENTS: tuple[Event, ...] = (
           info_pages=("right-to-review",)),
     Event("vrr_outcome", _l("An update about the review"), "decisions", Stage.DECISION,
           (_P, _C), (6,), None, sensitive=True, isva_first=True,
-          content_note=_l("This update is about the result of the review you asked for."),
+          content_note=_l("This update is about the review you asked for."),
           info_pages=("right-to-review",)),
     Event("hearing_scheduled", _l("A court date"), "court", Stage.COURT,
           (_W,), (8,), Deadline(1, _l("when the Witness Care Unit receives it")),
@@ -189,7 +192,7 @@ EVENTS: tuple[Event, ...] = (
           info_pages=("going-to-court",)),
     Event("not_guilty_plea", _l("An update about the court case"), "court", Stage.COURT,
           (_W, _C), (8,), Deadline(1, _LEARNS), sensitive=True,
-          content_note=_l("This update is about the plea and what it means for a trial."),
+          content_note=_l("This update is about the court case."),
           info_pages=("going-to-court", "special-measures", "pre-trial-therapy")),
     Event("special_measures", _l("Support when you give evidence"), "court", Stage.COURT,
           (_C, _W), (8,), None,
@@ -214,17 +217,17 @@ EVENTS: tuple[Event, ...] = (
           ),
           # JOURNEY.md: ISVA first for an acquittal, including an acquittal on some charges.
           isva_first_outcomes=frozenset({"not_guilty", "mixed"}),
-          content_note=_l("This update is about the decision at the end of the trial."),
+          content_note=_l("This update is about the court case."),
           info_pages=("going-to-court", "victims-code")),
     Event("sentence", _l("An update about the sentence"), "outcome", Stage.OUTCOME,
           (_W, _C), (9,), Deadline(1, _LEARNS), window=ULS_WINDOW, sensitive=True,
-          content_note=_l("This update is about the sentence the judge gave."),
+          content_note=_l("This update is about the court case."),
           compose_hint=_l("Explain the sentence in plain words, including how much of it may "
                           "be spent in prison and on licence."),
           info_pages=("after-sentence", "victims-code")),
     Event("appeal", _l("An update about an appeal"), "outcome", Stage.OUTCOME,
           (_W,), (9,), Deadline(1, _LEARNS), sensitive=True,
-          content_note=_l("This update is about an appeal against the verdict or sentence."),
+          content_note=_l("This update is about the court case."),
           info_pages=("after-sentence", "victims-code")),
     Event("victim_contact_scheme", _l("The Victim Contact Scheme"), "after_sentence",
           Stage.AFTER_SENTENCE, (_PR,), (11,),
@@ -234,8 +237,7 @@ EVENTS: tuple[Event, ...] = (
           info_pages=("after-sentence",)),
     Event("offender_release", _l("An update from the Probation Service"), "after_sentence",
           Stage.AFTER_SENTENCE, (_PR,), (11,), None, sensitive=True, isva_first=True,
-          content_note=_l("This update is about licence conditions, the Parole Board, release "
-                          "or a return to prison."),
+          content_note=_l("This update is about what happens after the court case."),
           info_pages=("after-sentence",)),
     Event("case_closed", _l("Your case has closed"), "support", None,
           (_I,), (), None, info_pages=("isva", "pre-trial-therapy")),

@@ -112,4 +112,12 @@ class OrganisationForm(FlaskForm):
             NumberRange(min=1, max=120, message=_l("Enter a number of months from 1 to 120")),
         ],
     )
+    auto_checkins = BooleanField(
+        _l("Send “no change yet” updates automatically when a check-in is due"),
+        description=_l(
+            "Otherwise the ISVA sends each one with one click from the case page. Either way the "
+            "victim gets the starter text, from their ISVA."
+        ),
+        widget=GovCheckboxInput(),
+    )
     submit = SubmitField(_l("Save settings"), widget=GovSubmitInput())

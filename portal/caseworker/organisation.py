@@ -37,6 +37,7 @@ def organisation_settings() -> BaseResponse | str:
         form.crisis_contacts.data = _lines(now.crisis_contacts)
         form.exit_url.data = now.exit_url or ""
         form.retention_months.data = now.retention_months
+        form.auto_checkins.data = now.auto_checkins
     if form.validate_on_submit():
         try:
             changed = org_settings.update(
@@ -51,6 +52,7 @@ def organisation_settings() -> BaseResponse | str:
                     ),
                     exit_url=form.exit_url.data,
                     retention_months=form.retention_months.data or 0,
+                    auto_checkins=bool(form.auto_checkins.data),
                 ),
                 current_request_id(),
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -29,7 +29,7 @@ from portal.extensions import db
 from portal.journey import CATEGORIES, EVENTS, SECTIONS, event
 from portal.models import Case, Update, UpdateStatus, User
 from portal.policy import Action, Audience, can, case_route
-from portal.services import update_queries, update_schedule, updates
+from portal.services import checkins, update_queries, update_schedule, updates
 from portal.services.deadlines import LONDON
 from portal.victim.update_view import preview
 
@@ -302,6 +302,31 @@ def update_cadence(case: Case) -> str | BaseResponse:
             flash(str(_l("Check-in cadence saved.")), "success")
             return redirect(url_for("caseworker.case_page", case_id=case.id))
     return render_template("caseworker/updates/cadence.html", case=case, form=form)
+
+
+@bp.post("/cases/<uuid:case_id>/updates/check-in")
+@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
+def send_checkin(case: Case) -> BaseResponse:
+    """One click: the "no change yet" update from the starter text, for the due check-in."""
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            sent = checkins.send(db.session(), case, _me())
+        except (checkins.CheckInError, updates.UpdateError) as exc:
+            flash(str(exc), "error")
+        else:
+            if sent is None:
+                flash(str(_l("This check-in has already been sent.")), "success")
+            elif sent.status == UpdateStatus.HELD_ISVA_FIRST:
+                flash(
+                    str(_l("The check-in is held until you confirm support is in place.")),
+                    "success",
+                )
+            else:
+                flash(str(_l("The “no change yet” update has been sent.")), "success")
+    if request.form.get("back") == "caseload":
+        return redirect(url_for("caseworker.home"))
+    return redirect(url_for("caseworker.case_page", case_id=case.id) + "#updates")
 
 
 @bp.context_processor

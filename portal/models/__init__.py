@@ -19,6 +19,12 @@ from portal.models.enums import CaseStatus, Role
 from portal.models.message import Absence, Message, NoteToFile, SavedReply  # noqa: F401
 from portal.models.organisation import Organisation
 from portal.models.partner import ApiKey, Partner, PartnerCaseLink, PartnerEvent  # noqa: F401
+from portal.models.reminder import (  # noqa: F401
+    CheckInSent,
+    ReminderKind,
+    ReminderSent,
+    ReminderSettings,
+)
 from portal.models.rights import (  # noqa: F401
     ErasureRequest,
     ErasureStatus,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, IdMixin, TimestampMixin
@@ -20,3 +20,6 @@ class Organisation(IdMixin, TimestampMixin, Base):
     # list from settings), and the neutral site Exit this page goes to (empty: settings).
     crisis_contacts: Mapped[str | None] = mapped_column(Text)
     exit_url: Mapped[str | None] = mapped_column(String(300))
+    # Send the "no change yet" update automatically when a check-in falls due (off: the ISVA
+    # sends it with one click).
+    auto_checkins: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -1,5 +1,6 @@
 """An organisation's settings, changed by its admins: the service name victims see, the reply
-time target, crisis contacts, the Exit this page destination and the retention period.
+time target, crisis contacts, the Exit this page destination, the retention period and whether
+"no change yet" check-ins are sent automatically.
 
 Every change is validated here (a bad value changes nothing) and audited (ids and labels only).
 """
@@ -39,6 +40,7 @@ class OrganisationSettings:
     crisis_contacts: list[CrisisContact]
     exit_url: str | None
     retention_months: int
+    auto_checkins: bool = False  # "no change yet" updates sent by the scheduler
 
 
 def parse_crisis_contacts(text: str | None) -> list[CrisisContact]:
@@ -127,6 +129,7 @@ def current(org: Organisation) -> OrganisationSettings:
         crisis_contacts=parse_crisis_contacts(org.crisis_contacts),
         exit_url=org.exit_url,
         retention_months=org.retention_months,
+        auto_checkins=org.auto_checkins,
     )
 
 
@@ -162,6 +165,7 @@ def validated(new: OrganisationSettings) -> dict[str, object]:
         "crisis_contacts": format_crisis_contacts(new.crisis_contacts) or None,
         "exit_url": exit_url,
         "retention_months": new.retention_months,
+        "auto_checkins": bool(new.auto_checkins),
     }
 
 

@@ -52,6 +52,7 @@ KEPT_TABLES = frozenset(
 VICTIM_OWNED = (
     ("notification_contact_points", "user_id"),
     ("notification_preferences", "user_id"),
+    ("reminder_settings", "user_id"),
     ("notification_consents", "user_id"),
     ("notifications", "recipient_id"),
     ("recovery_codes", "user_id"),

@@ -25,7 +25,10 @@ stable schema (``SCHEMA_VERSION``); its keys are:
   staff recorded about contacting them safely) and staff working notes
   (``callback_requests[].outcome_note``, ``updates[].support_note``).
 
-Held, draft and scheduled updates are the service's working papers, not yet told to the victim:
+In the victim's own copy, a sensitive update they have not chosen to read yet appears only as
+"A new update" with its dates (``portal.services.disclosure``); the subject access copy, which a
+supervisor reviews before release, has it in full. Held, draft and scheduled updates are the
+service's working papers, not yet told to the victim:
 they are left out of both. Staff appear by first name and role only; no other victim appears.
 """
 
@@ -54,7 +57,7 @@ from portal.models import (
     User,
 )
 from portal.models.message import Message, MessageDirection, NoteToFile
-from portal.services import audit
+from portal.services import audit, disclosure
 from portal.services.update_queries import _visible
 
 SCHEMA_VERSION = 1
@@ -65,6 +68,10 @@ NOT_INCLUDED_SELF = (
     _l(
         "Updates your ISVA is still preparing (drafts, and updates held until your ISVA has "
         "spoken to you). They are included once they are published to you."
+    ),
+    _l(
+        "What an update says, until you choose to read it in the portal. It is included once "
+        "you have read it."
     ),
     _l(
         "Notes your ISVA's team wrote for each other about your case. You can ask for them "
@@ -182,7 +189,27 @@ def _sections(sections: dict[str, str]) -> list[dict[str, str]]:
     ]
 
 
+def _unread_update(u: Update) -> dict[str, Any]:
+    """A sensitive update the victim has not chosen to read: that it exists, nothing more."""
+    return {
+        "title": str(disclosure.NEUTRAL_TITLE),
+        "event_date": None,
+        "status": u.status,
+        "published_at": u.published_at,
+        "changed_at": u.changed_at,
+        "read_at": None,
+        "sections": [],
+        "reason": None,
+        "outcome": None,
+        "withdrawn_at": u.withdrawn_at,
+        "withdrawal_reason": u.withdrawal_reason,
+        "earlier_versions": [],
+    }
+
+
 def _update(u: Update, versions: Sequence[UpdateVersion], for_staff: bool) -> dict[str, Any]:
+    if not for_staff and not disclosure.is_disclosed(u):
+        return _unread_update(u)
     item: dict[str, Any] = {
         "title": str(event(u.event_key).title),
         "event_date": u.event_date,
@@ -237,7 +264,9 @@ def _case(session: Session, case: Case, victim: User, for_staff: bool) -> dict[s
             )
             .order_by(DisclosureChoice.at)
         ).all()
-    titles = {u.id: str(event(u.event_key).title) for u in updates}
+    titles = {
+        u.id: str(event(u.event_key).title if for_staff else disclosure.title(u)) for u in updates
+    }
     messages = session.scalars(
         select(Message).where(Message.case_id == case.id).order_by(Message.seq)
     ).all()

@@ -24,6 +24,7 @@ from portal.models import (
 )
 from portal.models.update import DEFAULT_CADENCE_WEEKS
 from portal.services import deadlines
+from portal.services.disclosure import disclosed
 
 PER_PAGE = 10
 # Events whose date is a day the victim may need to keep free: the "next known date".
@@ -66,32 +67,25 @@ def visible_update(session: Session, case: Case, update_id: uuid.UUID) -> Update
     return session.scalar(select(Update).where(_visible(case.id), Update.id == update_id))
 
 
-def unread(session: Session, case: Case, limit: int = 5) -> Sequence[Update]:
-    return session.scalars(
-        select(Update)
-        .where(_visible(case.id), Update.status == UpdateStatus.PUBLISHED, Update.read_at.is_(None))
-        .order_by(Update.published_at.desc())
-        .limit(limit)
-    ).all()
-
-
 def stage_progress(session: Session, case: Case) -> list[tuple[Stage, str]]:
+    """Where the case is, from the updates the victim may see the meaning of (disclosure)."""
     keys = session.scalars(
         select(Update.event_key)
-        .where(_visible(case.id), Update.status == UpdateStatus.PUBLISHED)
+        .where(_visible(case.id), Update.status == UpdateStatus.PUBLISHED, disclosed())
         .distinct()
     ).all()
     return progress(keys)
 
 
 def next_known_date(session: Session, case: Case, today: date | None = None) -> Update | None:
-    """The soonest hearing or trial date still ahead, from published updates."""
+    """The soonest hearing or trial date still ahead, from published, disclosed updates."""
     today = today or deadlines.london_today()
     return session.scalar(
         select(Update)
         .where(
             _visible(case.id),
             Update.status == UpdateStatus.PUBLISHED,
+            disclosed(),
             Update.event_key.in_(DATED_EVENTS),
             Update.event_date >= today,
         )
@@ -107,13 +101,15 @@ class CaseWindow:
 
 
 def open_windows(session: Session, case: Case, today: date | None = None) -> list[CaseWindow]:
-    """Rights windows (Right to Review, Unduly Lenient Sentence) still open for the victim."""
+    """Rights windows (Right to Review, Unduly Lenient Sentence) still open for the victim,
+    from the updates they have read: a window would tell them the outcome (disclosure)."""
     today = today or deadlines.london_today()
     found = session.scalars(
         select(Update)
         .where(
             _visible(case.id),
             Update.status == UpdateStatus.PUBLISHED,
+            disclosed(),
             Update.window_closes_on >= today,
         )
         .order_by(Update.window_closes_on)
@@ -284,7 +280,6 @@ __all__ = [
     "open_windows",
     "stage_progress",
     "timeline",
-    "unread",
     "versions_of",
     "visible_update",
 ]

@@ -1,11 +1,11 @@
 """Writing case updates: drafts, publishing, ISVA-first holds, scheduling, edits and withdrawals.
 
-``publish`` is the DESIGN.md data flow in one call: check the author may publish for the case,
-validate the five sections and the reason rule, store the body encrypted, compute the Victims'
-Code deadline, write the audit row and queue the victim's notification, all in the caller's
-transaction (never committed here). An ISVA-first update (catalogue, verdict outcome, or the
-victim's own "my ISVA tells me first" choice for the category) is held instead: invisible to the
-victim, nobody notified, until ``confirm_support``.
+``publish`` is the data flow of docs/architecture.md in one call: check the author may publish
+for the case, validate the five sections and the reason rule, store the body encrypted, compute
+the Victims' Code deadline, write the audit row and queue the victim's notification, all in the
+caller's transaction (never committed here). An ISVA-first update (catalogue, verdict outcome,
+or the victim's own "my ISVA tells me first" choice for the category) is held instead: invisible
+to the victim, nobody notified, until ``confirm_support``.
 
 Scheduling lives in ``portal.services.update_schedule``; reads (timeline, tasks, the clock)
 in ``portal.services.update_queries``.
@@ -341,6 +341,11 @@ def set_cadence(session: Session, case: Case, actor: User, weeks: int) -> Update
     check_may_publish(actor, case)
     if weeks not in CADENCE_WEEKS:
         raise UpdateError({"weeks": str(_l("Enter a number of weeks from 1 to 12"))})
+    return save_cadence(session, case, actor, weeks)
+
+
+def save_cadence(session: Session, case: Case, actor: User, weeks: int) -> UpdateCadence:
+    """Store and audit a cadence the caller has checked (the ISVA's, or the victim's own)."""
     cadence = session.get(UpdateCadence, case.id)
     if cadence is None:
         cadence = UpdateCadence(case_id=case.id, weeks=weeks, set_by_id=actor.id)

@@ -15,5 +15,6 @@ from portal.victim import (  # noqa: E402,F401
     messages,
     my_information,
     preferences,
+    reminders,
     updates,
 )

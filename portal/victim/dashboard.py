@@ -1,6 +1,8 @@
-"""The victim's dashboard for one case: where the case is, the next known date, new updates,
-open rights windows, a way to message their ISVA, and crisis routes. It never names the
-offence (TRAUMA_INFORMED.md rule 14): everything on it comes from neutral titles and stages."""
+"""The victim's dashboard for one case: where the case is, the next known date, everything new
+(``whats_new``), open rights windows, a way to message their ISVA, and crisis routes. It never
+names the offence (TRAUMA_INFORMED.md rule 14), and shows nothing of a sensitive update the
+victim has not chosen to read (``disclosure``): stages, dates and windows come from the queries
+that apply that rule, titles from ``disclosure.title``."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from werkzeug.routing import BuildError
 from portal.extensions import db
 from portal.models import Case
 from portal.policy import Action, Audience, case_route
-from portal.services import update_queries
+from portal.services import update_queries, whats_new
 from portal.victim import bp
 from portal.victim.update_view import update_view
 
@@ -44,7 +46,7 @@ def render_dashboard(case: Case) -> str:
         stages=update_queries.stage_progress(session, case),
         next_date=next_date,
         next_date_view=update_view(next_date) if next_date else None,
-        unread=update_queries.unread(session, case),
+        new=whats_new.for_case(session, case),
         windows=update_queries.open_windows(session, case),
         messages_url=link_if_built("victim.messages", case_id=case.id)
         or f"/my-case/cases/{case.id}/messages",

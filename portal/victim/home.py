@@ -1,4 +1,5 @@
-"""The victim's home page: the dashboard of their open case, or a choice of cases."""
+"""The victim's home page: the dashboard of their open case, or a choice of cases, each marked
+when something is new in it (``whats_new``, the promise every notification makes)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from portal.access import role_required
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Role
 from portal.policy import Action, can
+from portal.services import whats_new
 from portal.victim import bp
 from portal.victim.dashboard import render_dashboard
 
@@ -23,4 +25,10 @@ def home() -> str:
     open_cases = [c for c in cases if c.status == CaseStatus.OPEN]
     if len(open_cases) == 1 and can(current_user, Action.VIEW_CASE_CONTENT, open_cases[0]):
         return render_dashboard(open_cases[0])
-    return render_template("victim/home.html", cases=cases)
+    session = db.session()
+    news = {
+        c.id
+        for c in cases
+        if can(current_user, Action.VIEW_CASE_CONTENT, c) and whats_new.anything_new(session, c)
+    }
+    return render_template("victim/home.html", cases=cases, news=news)

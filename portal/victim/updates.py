@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.extensions import db
-from portal.journey import CONTENT_NOTE_ADVICE, Agency
+from portal.journey import Agency
 from portal.models import CallbackReason, Case, Disclosure, Update, User
 from portal.policy import Action, Audience, case_route
 from portal.services import disclosure, update_queries
@@ -34,6 +34,24 @@ def _visible_or_404(case: Case, update_id: uuid.UUID) -> Update:
 def agency_label(value: str) -> object:
     """The source label of an update ("Police", "Witness Care Unit", ...)."""
     return Agency(value).label
+
+
+@bp.app_template_global()
+def update_title(update: Update) -> object:
+    """An update's title on victim pages: neutral until the victim chooses to read it."""
+    return disclosure.title(update)
+
+
+@bp.app_template_global()
+def update_disclosed(update: Update) -> bool:
+    """Whether a victim page may show what an update implies (who sent it, for one)."""
+    return disclosure.is_disclosed(update)
+
+
+@bp.app_template_global()
+def update_link_text(update: Update) -> object:
+    """A new update in a list: its title, or only that there is one until it is read."""
+    return disclosure.link_text(update)
 
 
 @bp.get("/cases/<uuid:case_id>/updates")
@@ -76,8 +94,9 @@ def update_page(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
         "victim/updates/content_note.html",
         case=case,
         update=update,
-        note=update.event.content_note,
-        advice=CONTENT_NOTE_ADVICE,
+        title=disclosure.title(update),
+        note=disclosure.general_note(update),
+        advice=disclosure.ADVICE,
         form=form,
     )
 
@@ -118,7 +137,7 @@ def ask_isva_first(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
 @case_route(Action.VIEW_CASE_CONTENT, Audience.VICTIM)
 def ask_about_window(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
     update = _visible_or_404(case, update_id)
-    if update_view(update).window is None:
+    if not disclosure.is_disclosed(update) or update_view(update).window is None:
         abort(404)
     return _ask(case, update, CallbackReason.WINDOW)
 

@@ -158,25 +158,26 @@ def test_isva_publishes_a_sensitive_update_and_the_victim_reads_it_later(
     sign_in(victim, live_server, setting.victim_email)
     victim.goto(live_server.path("/my-case/"))
     check(victim, 375)
-    victim.get_by_role("link", name="A decision about charges").click()
+    neutral = "There is a new update. Read it when you are ready."
+    victim.get_by_role("link", name=neutral).click()
     note = victim.get_by_test_id("content-note")
-    expect(note).to_contain_text("This update is about the decision on charges.")
+    expect(note).to_contain_text("This update is about a decision in your case.")
     expect(note).to_contain_text("somewhere private or with someone you trust")
     expect(victim.get_by_text("The suspect has been charged with two offences.")).to_have_count(0)
     check(victim, 375)
     victim.get_by_label("Not now – take me back").check()
     victim.get_by_role("button", name="Continue").click()
     victim.wait_for_url("**/dashboard")
-    expect(victim.get_by_test_id("new-updates")).to_contain_text("A decision about charges")
+    expect(victim.get_by_test_id("new-updates")).to_contain_text(neutral)
     check(victim, 375)
 
-    victim.get_by_role("link", name="A decision about charges").click()
+    victim.get_by_role("link", name=neutral).click()
     victim.get_by_label("Read it now").check()
     victim.get_by_role("button", name="Continue").click()
     expect(victim.get_by_text("The suspect has been charged with two offences.")).to_be_visible()
     check(victim, 375)
     victim.goto(live_server.path("/my-case/"))
-    expect(victim.get_by_text("You have read all your updates.")).to_be_visible()
+    expect(victim.get_by_text("You have read all your updates and messages.")).to_be_visible()
     hosts = {live_server.url.removeprefix("http://")}
     assert log.hosts == hosts
     assert vlog.hosts == hosts

@@ -10,9 +10,10 @@ from portal.models import Assignment, Case, Role, User
 
 def test_seed_creates_the_demo_service_and_is_idempotent(session):
     people = demo.seed(session)
-    counts = dict(
-        session.execute(select(User.role, func.count()).group_by(User.role)).tuples().all()
-    )
+    counts = {
+        role: count
+        for role, count in session.execute(select(User.role, func.count()).group_by(User.role))
+    }
     assert counts[Role.SUPERVISOR] >= 1
     assert counts[Role.ISVA] >= 2
     assert counts[Role.VICTIM] >= 3

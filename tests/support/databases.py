@@ -69,6 +69,12 @@ class DatabaseFactory:
             path = Path(make_url(url).database or "")
             path.unlink(missing_ok=True)
 
+    def empty(self) -> str:
+        """A new database with no tables (a first deployment migrates it itself)."""
+        url = self._new_url(f"e{next(_counter)}")
+        self.create_empty(url)
+        return url
+
     def clone(self) -> str:
         url = self._new_url(f"c{next(_counter)}")
         if is_postgres():

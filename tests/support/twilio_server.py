@@ -1,4 +1,4 @@
-"""A stateful local server speaking Twilio's Messages API (../shared/twilio/
+"""A stateful local server speaking Twilio's Messages API (docs/twilio/
 messages-openapi.json) on 127.0.0.1, for tests and benchmarks.
 
 Form-encoded create returning Twilio's JSON resource with unique ``SM`` + 32 hex SIDs; the list

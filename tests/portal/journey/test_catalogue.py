@@ -1,4 +1,4 @@
-"""The event catalogue matches ../shared/JOURNEY.md, and every event is complete."""
+"""The event catalogue matches docs/JOURNEY.md, and every event is complete."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from portal import journey
 from portal.journey import EVENTS, SECTIONS, Agency, Stage, WindowKind, event
 
 A = Agency
-# Hard-coded from JOURNEY.md (CI has no ../shared): key -> (who tells, rights, deadline in
-# working days, sensitive, ISVA first). "acquittal" marks the verdict's outcome-dependent rule.
+# Hard-coded from docs/JOURNEY.md (a second, independent copy of its table): key -> (who
+# tells, rights, deadline in working days, sensitive, ISVA first). "acquittal" marks the
+# verdict's outcome-dependent rule.
 JOURNEY_TABLE = {
     "report_recorded": ({A.POLICE}, (3,), None, False, False),
     "support_referral": ({A.POLICE}, (4,), 2, False, False),
@@ -130,7 +131,7 @@ def test_sensitive_events_have_a_neutral_content_note_and_others_none():
             assert str(e.content_note).startswith("This update is about"), e.key
         else:
             assert e.content_note is None, e.key
-    assert str(event("charged").content_note) == "This update is about the decision on charges."
+    assert str(event("charged").content_note) == "This update is about a decision in your case."
 
 
 @pytest.mark.usefixtures("in_request")

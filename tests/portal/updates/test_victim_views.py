@@ -62,7 +62,8 @@ def test_staged_disclosure_records_choices_and_marks_read_only_on_reading(
     url = client_request.url("victim.update_page", case_id=world.case.id, update_id=update.id)
     page = client_request.get(url)
     note = page.find(attrs={"data-testid": "content-note"}).get_text()
-    assert "This update is about the decision on charges." in note
+    assert "This update is about a decision in your case." in note
+    assert "A decision about charges" not in page.get_text()  # the title waits too
     assert "somewhere private or with someone you trust" in note
     assert page.find("article") is None  # the words are not on the page yet
 
@@ -186,7 +187,8 @@ def test_dashboard_shows_stage_next_date_new_updates_and_never_the_offence(
     assert page.select_one("li[aria-current=step]") is not None
     assert "Monday 4 May 2099" in page.find(attrs={"data-testid": "next-date"}).get_text()
     new = page.find(attrs={"data-testid": "new-updates"}).get_text()
-    assert "A decision about charges" in new
+    assert "There is a new update. Read it when you are ready." in new
+    assert "A decision about charges" not in new  # not until the victim chooses to read it
     assert page.select_one("main a.govuk-button")["href"].endswith(
         f"/my-case/cases/{world.case.id}/messages"
     )

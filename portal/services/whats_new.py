@@ -1,0 +1,90 @@
+"""What is new for the victim in one case: the one definition behind the home page's "new"
+list and the promise every victim notification makes ("You have a new update"): after
+following it, the victim's home shows something new.
+
+New is: a published update they have not read (a changed one counts again, and changed dates
+are picked out), a message from the service they have not opened, and a call-back they asked
+for that their ISVA has marked done in the last ``CALLBACK_NEW_DAYS`` days. A fixed number of
+queries, whatever the size of the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.clock import utcnow
+from portal.models import Case, Update, UpdateStatus
+from portal.models.callback import CallbackRequest, CallbackStatus
+from portal.models.message import Message, MessageDirection
+from portal.services.update_queries import DATED_EVENTS, _visible
+
+SHOWN = 5
+CALLBACK_NEW_DAYS = 7
+DATE_EVENTS = frozenset((*DATED_EVENTS, "trial_date_changed"))
+
+
+@dataclass(frozen=True)
+class WhatsNew:
+    updates: Sequence[Update]  # unread, newest first, at most SHOWN
+    unread_updates: int
+    unread_messages: int
+    callbacks_done: Sequence[CallbackRequest]
+
+    @property
+    def changed_dates(self) -> list[Update]:
+        """Unread updates that move a date: a changed trial date, or an edited dated event."""
+        return [
+            u
+            for u in self.updates
+            if u.event_key in DATE_EVENTS
+            and (u.changed_at is not None or u.event_key == "trial_date_changed")
+        ]
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.unread_updates or self.unread_messages or self.callbacks_done)
+
+
+def _unread_updates(case: Case) -> list:
+    return [_visible(case.id), Update.status == UpdateStatus.PUBLISHED, Update.read_at.is_(None)]
+
+
+def for_case(session: Session, case: Case) -> WhatsNew:
+    """Everything new for the victim in this case (four queries)."""
+    updates = session.scalars(
+        select(Update)
+        .where(*_unread_updates(case))
+        .order_by(Update.published_at.desc(), Update.id)
+        .limit(SHOWN)
+    ).all()
+    count = session.scalar(select(func.count()).select_from(Update).where(*_unread_updates(case)))
+    messages = session.scalar(
+        select(func.count())
+        .select_from(Message)
+        .where(
+            Message.case_id == case.id,
+            Message.direction != MessageDirection.TO_SERVICE,
+            Message.read_by_victim_at.is_(None),
+            Message.hidden_by_victim_at.is_(None),
+        )
+    )
+    callbacks = session.scalars(
+        select(CallbackRequest)
+        .where(
+            CallbackRequest.case_id == case.id,
+            CallbackRequest.status == CallbackStatus.DONE,
+            CallbackRequest.completed_at >= utcnow() - timedelta(days=CALLBACK_NEW_DAYS),
+        )
+        .order_by(CallbackRequest.completed_at.desc())
+    ).all()
+    return WhatsNew(updates, count or 0, messages or 0, callbacks)
+
+
+def anything_new(session: Session, case: Case) -> bool:
+    """The promise a victim notification makes: there is something new to see."""
+    return for_case(session, case).anything
