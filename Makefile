@@ -44,9 +44,14 @@ translations: install
 	$(BIN)/pybabel compile --statistics -d portal/translations
 
 # Re-extract every translatable string and update the catalogues after changing text.
+# --no-fuzzy-matching: a new string stays empty (and tests/welsh names it) instead of getting a
+# "fuzzy" guess from a similar old string, which is never shown yet looks translated.
+# Strings no longer used stay at the end as #~ entries (never compiled): when a text is
+# reworded, its old translation is there for the translator to adapt.
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations \
+		--no-fuzzy-matching
 
 db: install
 	$(FLASK) db upgrade heads

@@ -44,16 +44,22 @@ def init_app(app: Flask) -> None:
 
 
 def _check_templates(app: Flask) -> None:
-    """Refuse to start if the configured service name or address would make any message
-    fail the neutrality check (a worker must never meet that mid-send)."""
+    """Refuse to start if the configured service name or address would make any message, in
+    English or Welsh, fail the neutrality check (a worker must never meet that mid-send)."""
     from notifications.config import base_url
-    from notifications.render import KINDS, UnsafeContentError, render
+    from notifications.render import KINDS, LANGUAGES, UnsafeContentError, render
     from portal.config import ConfigError
 
     settings = app.config["WAYPOINT_SETTINGS"]
-    for kind in KINDS:
+    for kind, language in ((k, lang) for k in KINDS for lang in LANGUAGES):
         try:
-            render(kind, service=settings.SERVICE_NAME, url=base_url(settings), code="000000")
+            render(
+                kind,
+                service=settings.SERVICE_NAME,
+                url=base_url(settings),
+                code="000000",
+                language=language,
+            )
         except UnsafeContentError:
             raise ConfigError(
                 "SERVICE_NAME or PUBLIC_BASE_URL would make notifications name the service's "

@@ -153,9 +153,9 @@ def claim(
     ):
         followers_of[follower.coalesced_into_id].append(follower)  # type: ignore[index]
     users = {
-        r.id: Recipient(r.id, Role(r.role).is_staff, r.is_enabled)
+        r.id: Recipient(r.id, Role(r.role).is_staff, r.is_enabled, r.language or "en")
         for r in session.execute(
-            select(User.id, User.role, User.is_enabled).where(
+            select(User.id, User.role, User.is_enabled, User.language).where(
                 User.id.in_({r.recipient_id for r in rows})
             )
         )
@@ -228,6 +228,7 @@ class Recipient:
     id: uuid.UUID
     is_staff: bool
     is_enabled: bool
+    language: str = "en"  # what the message is written in: the person's stored language
 
 
 @dataclass
@@ -333,7 +334,11 @@ def _start_attempt(
     writes.leads.append(lead.id)
     message_id = lead.message_id
     rendered = render(
-        lead.kind, service=settings.SERVICE_NAME, url=base_url(settings), code=lead.secret
+        lead.kind,
+        service=settings.SERVICE_NAME,
+        url=base_url(settings),
+        code=lead.secret,
+        language=user.language,
     )
     validity = None
     callback = None

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from html import escape
 
+from notifications.welsh import DENYLIST_CY
+
 # Kinds of notification. "verification" carries a code and ignores category choices (but
 # still needs the contact point to be confirmed safe); "staff_work" goes to staff by email.
 KIND_UPDATE = "update"
@@ -108,8 +110,69 @@ KIND_TEMPLATE = {
 }
 
 
-def template_for(kind: str) -> Template:
-    return TEMPLATES[KIND_TEMPLATE[kind]]
+# Welsh, for a recipient whose stored language is Welsh: the same templates, as neutral as the
+# English. SMS text stays inside GSM-7 (one 160-character part), so the SMS wording avoids the
+# circumflex (to bach): "Cadwch y cod i chi'ch hun" rather than "Peidiwch â'i rannu".
+# Words to avoid, as well as the denylist: "achos" also means "because", but is "case".
+TEMPLATES_CY: dict[str, Template] = {
+    "victim_reminder": Template(
+        "victim_reminder",
+        1,
+        sms="Mae gennych nodyn atgoffa gan {service}. Mewngofnodwch i'w weld: {url}",
+        subject="Mae gennych nodyn atgoffa",
+        text="Mae gennych nodyn atgoffa gan {service}.\n\nMewngofnodwch i'w weld: {url}\n",
+    ),
+    "victim_update": Template(
+        "victim_update",
+        1,
+        sms="Mae gennych ddiweddariad newydd gan {service}. Mewngofnodwch i'w ddarllen: {url}",
+        subject="Mae gennych ddiweddariad newydd",
+        text=(
+            "Mae gennych ddiweddariad newydd gan {service}.\n\nMewngofnodwch i'w ddarllen: {url}\n"
+        ),
+    ),
+    "verification": Template(
+        "verification",
+        1,
+        sms=(
+            "Eich cod {service} yw {code}. Mae'n dod i ben ymhen 15 munud. "
+            "Cadwch y cod i chi'ch hun."
+        ),
+        subject="Eich cod cadarnhau",
+        text=(
+            "Eich cod {service} yw {code}.\n\n"
+            "Mae'n dod i ben ymhen 15 munud. Peidiwch â'i rannu ag unrhyw un.\n"
+        ),
+    ),
+    "staff_work": Template(
+        "staff_work",
+        1,
+        sms="Mae gennych waith newydd yn {service}: {url}",
+        subject="Mae gennych waith newydd",
+        text="Mae gennych waith newydd yn {service}.\n\nMewngofnodwch i'w weld: {url}\n",
+    ),
+    "staff_invitation": Template(
+        "staff_invitation",
+        1,
+        sms="Sefydlwch eich cyfrif {service}: {url}/invitation/{code}",
+        subject="Sefydlwch eich cyfrif",
+        text=(
+            "Rydych wedi cael gwahoddiad i {service}.\n\n"
+            "Sefydlwch eich cyfrif gyda'r ddolen hon. Mae'n gweithio unwaith, am 72 awr: "
+            "{url}/invitation/{code}\n\n"
+            "Os nad oeddech yn disgwyl yr e-bost hwn, gallwch ei anwybyddu.\n"
+        ),
+    ),
+}
+TEMPLATES_BY_LANGUAGE: dict[str, dict[str, Template]] = {"en": TEMPLATES, "cy": TEMPLATES_CY}
+LANGUAGES = tuple(TEMPLATES_BY_LANGUAGE)
+
+
+def template_for(kind: str, language: str = "en") -> Template:
+    """The template for a kind in the recipient's language (English when none is stored, or
+    if a kind had no Welsh yet: tests/notifications/test_welsh.py fails on that first)."""
+    name = KIND_TEMPLATE[kind]
+    return TEMPLATES_BY_LANGUAGE.get(language, TEMPLATES).get(name) or TEMPLATES[name]
 
 
 # Words that must never appear in a notification: offences, agencies, courts, the process.
@@ -151,7 +214,13 @@ DENYLIST = (
     "evidence",
     "statement",
 )
-_DENY_RE = re.compile(r"\b(" + "|".join(DENYLIST) + r")\b", re.IGNORECASE)
+
+
+# The Welsh words, with their mutated forms (notifications/welsh.py), are checked in every
+# message, whichever language it is in.
+_DENY_RE = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in (*DENYLIST, *DENYLIST_CY)) + r")\b", re.IGNORECASE
+)
 # A case reference looks like letters, a dash and digits (RIV-2026-0001, TEST-00012).
 _REFERENCE_RE = re.compile(r"\b[A-Z]{2,}-\d{2,}", re.IGNORECASE)
 
@@ -191,23 +260,28 @@ class Rendered:
     subject: str
     text: str
     html: str
+    language: str = "en"
 
 
-def render(kind: str, *, service: str, url: str, code: str | None = None) -> Rendered:
-    """Render one kind for both channels; raises if the result is not neutral or an SMS would
-    not fit one GSM-7 part. Messages without a code are the same every time: cached."""
+def render(
+    kind: str, *, service: str, url: str, code: str | None = None, language: str = "en"
+) -> Rendered:
+    """Render one kind for both channels in ``language``; raises if the result is not neutral
+    (in English or Welsh) or an SMS would not fit one GSM-7 part. Messages without a code are
+    the same every time: cached."""
     if code is None:
-        return _render_cached(kind, service, url)
-    return _render(kind, service, url, code)
+        return _render_cached(kind, service, url, language)
+    return _render(kind, service, url, code, language)
 
 
 @functools.lru_cache(maxsize=64)
-def _render_cached(kind: str, service: str, url: str) -> Rendered:
-    return _render(kind, service, url, None)
+def _render_cached(kind: str, service: str, url: str, language: str) -> Rendered:
+    return _render(kind, service, url, None, language)
 
 
-def _render(kind: str, service: str, url: str, code: str | None) -> Rendered:
-    template = template_for(kind)
+def _render(kind: str, service: str, url: str, code: str | None, language: str) -> Rendered:
+    template = template_for(kind, language)
+    lang = language if language in TEMPLATES_BY_LANGUAGE else "en"
     values = {"service": service, "url": url, "code": code or ""}
     sms = template.sms.format(**values)
     text = template.text.format(**values)
@@ -215,7 +289,7 @@ def _render(kind: str, service: str, url: str, code: str | None) -> Rendered:
         f"<p>{_link(escape(p), url)}</p>" for p in text.strip().split("\n\n") if p.strip()
     )
     html = (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{escape(template.subject)}</title></head>"
         f'<body style="font-family: Arial, sans-serif; font-size: 19px">{paragraphs}</body></html>'
     )
@@ -225,7 +299,7 @@ def _render(kind: str, service: str, url: str, code: str | None) -> Rendered:
         check_neutral(part.replace(code, "") if code else part)
     if len(sms) > SMS_MAX or not set(sms) <= GSM7:
         raise UnsafeContentError("SMS does not fit one GSM-7 message")
-    return Rendered(template.name, template.version, sms, template.subject, text, html)
+    return Rendered(template.name, template.version, sms, template.subject, text, html, lang)
 
 
 def _link(paragraph: str, url: str) -> str:

@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 def _configure(app: Flask, settings: Settings) -> None:
     logging.basicConfig(level=settings.LOG_LEVEL)
     secure_cookies = settings.uses_https
-    app.config.update(
+    config = dict(
         WAYPOINT_SETTINGS=settings,
         SECRET_KEY=settings.SECRET_KEY,
         SECRET_KEY_FALLBACKS=settings.secret_key_fallbacks,
@@ -101,8 +101,9 @@ def _configure(app: Flask, settings: Settings) -> None:
         BABEL_DEFAULT_TIMEZONE="Europe/London",
         BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "portal" / "translations"),
         TESTING=settings.WAYPOINT_ENV == "test",
-        **settings.extra,
     )
+    # Anything else the settings carry (tests: e.g. another translations directory) wins.
+    app.config.update(config | settings.extra)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -122,6 +123,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_globals(app: Flask, settings: Settings) -> None:
     app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.filters["format_datetime"] = format_datetime
+    from portal.victim.widgets import character_count
+
+    app.jinja_env.globals["character_count"] = character_count
 
     @app.context_processor
     def inject_service() -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from notifications.models import Channel, Choice, Consent, ConsentSource
+from notifications.models import Channel, Choice, Consent, ConsentSource, Status
 from portal.journey import CATEGORIES
 
 CHOICE_LABELS: dict[str, Any] = {
@@ -23,6 +23,34 @@ SOURCE_LABELS: dict[str, Any] = {
     ConsentSource.PROVIDER: _l("Text message provider"),
     "email_link": _l("Unsubscribe link in an email"),
 }
+
+
+# The victim's download lists the notifications we sent: what kind, and what became of each.
+KIND_LABELS: dict[str, Any] = {
+    "update": _l("Something new"),
+    "message": _l("A new message"),
+    "verification": _l("A code to confirm"),
+}
+STATUS_LABELS: dict[str, Any] = {
+    Status.QUEUED: _l("Waiting to be sent"),
+    Status.SENDING: _l("Being sent"),
+    Status.SENT: _l("Sent"),
+    Status.DELIVERED: _l("Delivered"),
+    Status.FAILED_RETRYABLE: _l("Being tried again"),
+    Status.FAILED_PERMANENT: _l("Could not be sent"),
+    Status.CANCELLED: _l("Not sent"),
+}
+
+
+def export_words() -> dict[str, dict[str, Any]]:
+    """Words for the stored values the victim's download shows (never the raw keys)."""
+    return {
+        "channels": CHANNEL_LABELS,
+        "kinds": KIND_LABELS,
+        "statuses": STATUS_LABELS,
+        "categories": category_labels(),
+        "choices": CHOICE_LABELS,
+    }
 
 
 def category_labels() -> dict[str, Any]:

@@ -16,7 +16,13 @@ SUPPORTED_LOCALES = ("en", "cy")
 
 
 def select_locale() -> str:
-    """The language the person chose with the switcher, else English."""
+    """A signed-in victim's stored language (the same on every device), else the language
+    chosen with the switcher (a cookie), else English."""
+    from flask_login import current_user
+
+    stored = getattr(current_user, "language", None) if current_user else None
+    if stored in SUPPORTED_LOCALES:
+        return str(stored)
     chosen = request.cookies.get("lang", "")
     return chosen if chosen in SUPPORTED_LOCALES else "en"
 

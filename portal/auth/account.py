@@ -5,6 +5,7 @@ page victims see before their home page (TRAUMA_INFORMED.md rule 4)."""
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -16,6 +17,8 @@ from portal.auth.forms import (
     ChangePassphraseForm,
     ConfirmPassphraseForm,
     ContinueForm,
+    FirstSignInForm,
+    LanguageForm,
     TotpCodeForm,
 )
 from portal.auth.throttle import TOTP_PER_ACCOUNT, failed, mark_failed
@@ -39,6 +42,10 @@ def _user_key() -> str:
 @bp.get("/account")
 @role_required(*EVERYONE)
 def account() -> str:
+    return _render_account(_language_form(_me()))
+
+
+def _render_account(language_form: LanguageForm | None) -> str:
     user = _me()
     here = loader.current().record
     others = [
@@ -52,8 +59,30 @@ def account() -> str:
         codes_left=totp.recovery_codes_left(db.session(), user) if user.has_totp else 0,
         other_sessions=len(others),
         form=ContinueForm(),
+        language_form=language_form,
         work_emails=contacts.staff_emails_on(db.session(), user) if user.is_staff else None,
     )
+
+
+def _language_form(user: User) -> LanguageForm | None:
+    if user.is_staff:
+        return None  # staff pages are in English; the footer switch still works for them
+    form = LanguageForm()
+    if not form.is_submitted():
+        form.language.data = user.language or str(get_locale() or "en")
+    return form
+
+
+@bp.post("/account/language")
+@role_required(Role.VICTIM)
+def account_language() -> BaseResponse | str:
+    """The victim changes the language of their pages, texts and emails (on every device)."""
+    form = LanguageForm()
+    if form.validate_on_submit() and accounts.set_language(_me(), form.language.data):
+        db.session.commit()
+        flash(_("Your language has been saved."), "success")
+        return redirect(url_for("auth.account"))
+    return _render_account(form)
 
 
 @bp.post("/account/work-emails/<any(on, off):state>")
@@ -182,10 +211,16 @@ def account_two_step_off() -> BaseResponse | str:
 @bp.route("/welcome/using-this-service-safely", methods=["GET", "POST"])
 @role_required(Role.VICTIM)
 def safety_first() -> BaseResponse | str:
-    """Shown once, before the victim's home page, on their first sign-in."""
-    form = ContinueForm()
+    """Shown once, before the victim's home page, on their first sign-in; it also asks which
+    language they want (kept on their account, so every device and every text uses it)."""
+    form = FirstSignInForm()
+    current = str(get_locale() or "en")
+    if not form.is_submitted():
+        form.language.data = current
     if form.validate_on_submit():
-        accounts.mark_safety_info_seen(_me())
+        me = _me()
+        accounts.set_language(me, form.language.data or current)
+        accounts.mark_safety_info_seen(me)
         db.session.commit()
         return redirect(url_for("victim.home"))
     settings = current_app.config["WAYPOINT_SETTINGS"]

@@ -12,11 +12,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
+    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import Field, PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import Field, PasswordField, RadioField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.services.passphrases import MAX_LENGTH, has_unreadable_characters
 
@@ -166,4 +167,35 @@ class ConfirmPassphraseForm(FlaskForm):
 
 
 class ContinueForm(FlaskForm):
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+# Each language is named in itself, as language switchers do: someone who reads only one of
+# them must be able to find it.
+LANGUAGE_CHOICES = [("cy", "Cymraeg"), ("en", "English")]
+
+
+class LanguageForm(FlaskForm):
+    """The victim's language for pages, texts and emails (account page)."""
+
+    language = RadioField(
+        _l("Which language do you want to use?"),
+        choices=LANGUAGE_CHOICES,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Choose a language"))],
+    )
+    submit = SubmitField(_l("Save your language"), widget=GovSubmitInput())
+
+
+class FirstSignInForm(FlaskForm):
+    """The first-sign-in page: the language question, then Continue. The answer starts as the
+    language the page is shown in, so Continue alone keeps it."""
+
+    language = RadioField(
+        _l("Which language do you want to use?"),
+        description=_l("We use it for this service, and for any texts and emails we send you."),
+        choices=LANGUAGE_CHOICES,
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())

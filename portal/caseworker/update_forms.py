@@ -30,6 +30,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from portal.auth.forms import Readable
 from portal.journey import DATE_QUESTIONS, SECTIONS, Agency, Event
+from portal.models.update import WELSH_KEYS
 from portal.services.deadlines import LONDON
 from portal.services.updates import NOTE_MAX, REASON_MAX, SECTION_MAX
 
@@ -64,6 +65,21 @@ def _section_field(label: object) -> TextAreaField:
                     section=label,
                     max=SECTION_MAX,
                 ),
+            ),
+            Readable(),
+        ],
+    )
+
+
+def _welsh_field(label: object, limit: int) -> TextAreaField:
+    """The Welsh text of a section (optional; the service checks it is whole)."""
+    return TextAreaField(
+        _l("%(section)s (Welsh)", section=label),
+        widget=GovCharacterCount(),
+        validators=[
+            Optional(),
+            Length(
+                max=limit, message=_l("The Welsh must be %(max)s characters or fewer", max=limit)
             ),
             Readable(),
         ],
@@ -115,7 +131,22 @@ class UpdateForm(FlaskForm):
     what_happens_next = _section_field(SECTIONS[2][1])
     who_to_contact = _section_field(SECTIONS[3][1])
     your_rights = _section_field(SECTIONS[4][1])
+    # For a victim who reads Welsh: the same update in Welsh (shown only when it is wanted).
+    cy_reason = _welsh_field(_l("Reason for the change"), REASON_MAX)
+    cy_what_happened = _welsh_field(SECTIONS[0][1], SECTION_MAX)
+    cy_what_it_means = _welsh_field(SECTIONS[1][1], SECTION_MAX)
+    cy_what_happens_next = _welsh_field(SECTIONS[2][1], SECTION_MAX)
+    cy_who_to_contact = _welsh_field(SECTIONS[3][1], SECTION_MAX)
+    cy_your_rights = _welsh_field(SECTIONS[4][1], SECTION_MAX)
     submit = SubmitField(_l("Save and preview"), widget=GovSubmitInput())
+
+    def welsh(self) -> dict[str, str]:
+        """The Welsh fields as the service takes them (keys without the "cy_" prefix)."""
+        return {k: getattr(self, f"cy_{k}").data or "" for k in WELSH_KEYS}
+
+    def fill_welsh(self, welsh: dict[str, str] | None) -> None:
+        for key, text in (welsh or {}).items():
+            getattr(self, f"cy_{key}").data = text
 
     def configure(self, ev: Event) -> None:
         """Choices that depend on the event being written about."""

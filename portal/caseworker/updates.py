@@ -32,7 +32,7 @@ from portal.models import Case, Update, UpdateStatus, User
 from portal.policy import Action, Audience, can, case_route
 from portal.services import checkins, date_changes, update_queries, update_schedule, updates
 from portal.services.deadlines import LONDON
-from portal.victim.update_view import update_view
+from portal.victim.update_view import preview
 
 SECTION_KEYS = [key for key, _ in SECTIONS]
 STATUS_LABELS: dict[str, Any] = {
@@ -66,7 +66,12 @@ def choose_event(case: Case) -> str:
     return render_template("caseworker/updates/choose.html", case=case, groups=groups)
 
 
-def _draft_from(form: UpdateForm, key: str) -> updates.Draft:
+def _welsh_wanted(case: Case, update: Update | None) -> bool:
+    """Show the Welsh fields when the victim reads Welsh, or the update already has Welsh."""
+    return case.victim.language == "cy" or (update is not None and update.body_cy is not None)
+
+
+def _draft_from(form: UpdateForm, key: str, welsh_wanted: bool) -> updates.Draft:
     return updates.Draft(
         event_key=key,
         source_agency=form.source_agency.data or "",
@@ -75,6 +80,7 @@ def _draft_from(form: UpdateForm, key: str) -> updates.Draft:
         sections={k: getattr(form, k).data or "" for k in SECTION_KEYS},
         reason=form.reason.data,
         outcome=form.outcome.data or None,
+        welsh=form.welsh() if welsh_wanted else None,
     )
 
 
@@ -110,7 +116,8 @@ def compose(case: Case, event_key: str) -> str | BaseResponse:
         form.source_agency.data = ev.who_tells[0].value
     if form.validate_on_submit():
         try:
-            update = updates.save_draft(db.session(), case, _me(), _draft_from(form, event_key))
+            draft = _draft_from(form, event_key, _welsh_wanted(case, None))
+            update = updates.save_draft(db.session(), case, _me(), draft)
         except updates.UpdateError as exc:
             _apply_errors(form, exc.errors)
         else:
@@ -123,6 +130,7 @@ def compose(case: Case, event_key: str) -> str | BaseResponse:
         form=form,
         update=None,
         told=_told(case, event_key, None),
+        welsh_wanted=_welsh_wanted(case, None),
     )
 
 
@@ -142,12 +150,13 @@ def edit_update(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
         form.event_date.data = update.event_date
         form.reason.data = update.reason
         form.outcome.data = update.outcome
+        form.fill_welsh(update.welsh)
         if update.learned_at is not None:
             local = update.learned_at.astimezone(LONDON)
             form.learned_on.data = local.date()
             form.learned_time.data = local.strftime("%H:%M")
     if form.validate_on_submit():
-        draft = _draft_from(form, update.event_key)
+        draft = _draft_from(form, update.event_key, _welsh_wanted(case, update))
         try:
             if update.status == UpdateStatus.PUBLISHED:
                 updates.edit_published(db.session(), case, _me(), update, draft)
@@ -166,7 +175,18 @@ def edit_update(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
         form=form,
         update=update,
         told=_told(case, update.event_key, update),
+        welsh_wanted=_welsh_wanted(case, update),
     )
+
+
+PREVIEW_LANGUAGES = {"en": "English", "cy": "Cymraeg"}
+
+
+def _previews(case: Case, update: Update) -> list[tuple[str, str, object]]:
+    """The update as the victim will see it in each language, theirs first."""
+    first = case.victim.language if case.victim.language in PREVIEW_LANGUAGES else "en"
+    order = [first, *(code for code in PREVIEW_LANGUAGES if code != first)]
+    return [(code, PREVIEW_LANGUAGES[code], preview(update, code)) for code in order]
 
 
 def _render_show(case: Case, update: Update, errors: dict[str, str] | None = None) -> str:
@@ -175,7 +195,7 @@ def _render_show(case: Case, update: Update, errors: dict[str, str] | None = Non
         "caseworker/updates/show.html",
         case=case,
         update=update,
-        view=update_view(update),
+        previews=_previews(case, update),
         statuses=STATUS_LABELS,
         clock=update_queries.clock_for(update, utcnow()),
         problems=errors if errors is not None else updates.validation_errors(update),

@@ -54,6 +54,23 @@ def _load(body: str | None) -> dict[str, str]:
     return {k: str(data.get(k, "")) for k in SECTION_KEYS}
 
 
+# The Welsh text of an update: the five sections and the reason in one encrypted JSON body.
+WELSH_KEYS: tuple[str, ...] = (*SECTION_KEYS, "reason")
+
+
+def _dump_welsh(welsh: dict[str, str] | None) -> str | None:
+    if not welsh or not any((welsh.get(k) or "").strip() for k in WELSH_KEYS):
+        return None
+    return json.dumps({k: (welsh.get(k) or "").strip() for k in WELSH_KEYS}, ensure_ascii=False)
+
+
+def _load_welsh(body: str | None) -> dict[str, str] | None:
+    if not body:
+        return None
+    data = json.loads(body)
+    return {k: str(data.get(k, "")) for k in WELSH_KEYS}
+
+
 class Update(IdMixin, TimestampMixin, Base):
     __tablename__ = "case_updates"
 
@@ -73,6 +90,8 @@ class Update(IdMixin, TimestampMixin, Base):
     changed_at: Mapped[datetime | None]  # last edited after publishing
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(EncryptedText("case_updates.body"))
+    # The Welsh text the ISVA added for a victim who reads Welsh (None: English only).
+    body_cy: Mapped[str | None] = mapped_column(EncryptedText("case_updates.body_cy"))
     reason: Mapped[str | None] = mapped_column(EncryptedText("case_updates.reason"))
     outcome: Mapped[str | None] = mapped_column(EncryptedText("case_updates.outcome"))
     held_at: Mapped[datetime | None]  # when it was held for the ISVA first (escalation clock)
@@ -102,6 +121,15 @@ class Update(IdMixin, TimestampMixin, Base):
         self.body = _dump(value)
 
     @property
+    def welsh(self) -> dict[str, str] | None:
+        """The Welsh sections and reason, or None when the update is in English only."""
+        return _load_welsh(self.body_cy)
+
+    @welsh.setter
+    def welsh(self, value: dict[str, str] | None) -> None:
+        self.body_cy = _dump_welsh(value)
+
+    @property
     def event(self) -> Event:
         return event(self.event_key)
 
@@ -129,6 +157,7 @@ class UpdateVersion(IdMixin, Base):
     event_date: Mapped[date]
     source_agency: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(EncryptedText("case_update_versions.body"))
+    body_cy: Mapped[str | None] = mapped_column(EncryptedText("case_update_versions.body_cy"))
     reason: Mapped[str | None] = mapped_column(EncryptedText("case_update_versions.reason"))
     outcome: Mapped[str | None] = mapped_column(EncryptedText("case_update_versions.outcome"))
     published_at: Mapped[datetime]
@@ -138,6 +167,10 @@ class UpdateVersion(IdMixin, Base):
     @property
     def sections(self) -> dict[str, str]:
         return _load(self.body)
+
+    @property
+    def welsh(self) -> dict[str, str] | None:
+        return _load_welsh(self.body_cy)
 
 
 class DisclosureChoice(IdMixin, Base):

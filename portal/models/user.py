@@ -43,6 +43,10 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
     # When the victim saw the "using this service safely" page (TRAUMA_INFORMED.md rule 4).
     safety_info_seen_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # The language a victim reads the portal, texts and emails in ("en" or "cy"); None until
+    # they choose (first sign-in). Stored, not a cookie, so it follows them to every device and
+    # reaches the notification worker.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

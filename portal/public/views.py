@@ -11,12 +11,14 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.access import public
 from portal.auth import loader as auth_session
 from portal.extensions import SUPPORTED_LOCALES, db
+from portal.services import accounts
 from portal.urls import safe_next
 
 bp = Blueprint("public", __name__)
@@ -59,10 +61,15 @@ def healthz() -> Response:
 @bp.get("/language/<code>")
 @public
 def language(code: str) -> BaseResponse:
-    """Remember the chosen language (a preference cookie; it holds nothing about anyone)."""
+    """Remember the chosen language: a preference cookie (it holds nothing about anyone) and,
+    for a signed-in victim, their stored language, which outranks the cookie on every device.
+    A link, like the cookie switch before it: the only effect is the language pages, texts and
+    emails are in, which the victim can change back at once."""
     target = safe_next(request.args.get("next"), url_for("public.index"))
     response = redirect(target)
     if code in SUPPORTED_LOCALES:
+        if current_user.is_authenticated and accounts.set_language(current_user, code):
+            db.session.commit()
         settings = current_app.config["WAYPOINT_SETTINGS"]
         response.set_cookie(
             "lang",

@@ -157,6 +157,19 @@ def disable_user(session: Session, actor: User, user: User, request_id: str | No
     log.info("user %s disabled by %s", user.id, actor.id)
 
 
+LANGUAGES = ("en", "cy")
+
+
+def set_language(user: User, code: str) -> bool:
+    """Store the language a victim reads in (pages, texts and emails); False if not offered.
+    Staff pages are in English, so only a victim's choice is kept."""
+    if code not in LANGUAGES:
+        return False
+    if Role(user.role) is Role.VICTIM:
+        user.language = code
+    return True
+
+
 def mark_safety_info_seen(user: User) -> None:
     if user.safety_info_seen_at is None:
         user.safety_info_seen_at = utcnow()

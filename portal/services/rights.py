@@ -7,7 +7,7 @@ stable schema (``SCHEMA_VERSION``); its keys are:
 - ``schema_version``, ``generated_at``, ``produced_for`` ("self_service" or
   "subject_access_request"), ``not_included`` (what is left out, and why)
 - ``account``: name, email, phone, created_at, enabled, two_step_verification,
-  passphrase_changed_at, safety_page_seen_at
+  passphrase_changed_at, safety_page_seen_at, language
 - ``contact_points``: channel, address, turned_on, confirmed_safe_at, verified_at,
   opted_out_at, added_at
 - ``notification_choices``: categories, quiet_hours_start, quiet_hours_end (or null)
@@ -16,7 +16,8 @@ stable schema (``SCHEMA_VERSION``); its keys are:
   (metadata only: the messages themselves are neutral templates holding nothing about the case)
 - ``cases``: reference, status, opened_at, closed_at, isvas (first_name, from, to),
   updates (title, event_date, status, published_at, changed_at, read_at, sections, reason,
-  outcome, withdrawn_at, withdrawal_reason, earlier_versions), disclosure_choices,
+  welsh_sections, welsh_reason, outcome, withdrawn_at, withdrawal_reason,
+  earlier_versions), disclosure_choices,
   messages (sent_at, author, body, removed_from_your_view_at, read_by_service_at,
   read_by_you_at), callback_requests, who_has_viewed (first_name, role, day),
   audit_trail (at, first_name, role, action, outcome); and for a subject access request only,
@@ -109,6 +110,7 @@ def _account(victim: User) -> dict[str, Any]:
         "two_step_verification": victim.has_totp,
         "passphrase_changed_at": victim.password_changed_at,
         "safety_page_seen_at": victim.safety_info_seen_at,
+        "language": victim.language,
     }
 
 
@@ -217,6 +219,9 @@ def _update(u: Update, versions: Sequence[UpdateVersion], for_staff: bool) -> di
         "read_at": u.read_at,
         "sections": _sections(u.sections),
         "reason": u.reason,
+        # The Welsh text the ISVA added, if any (empty: the update is in English only).
+        "welsh_sections": _sections({k: v for k, v in (u.welsh or {}).items() if k != "reason"}),
+        "welsh_reason": (u.welsh or {}).get("reason") or None,
         "outcome": u.outcome,
         "withdrawn_at": u.withdrawn_at,
         "withdrawal_reason": u.withdrawal_reason,

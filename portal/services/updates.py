@@ -36,7 +36,7 @@ from portal.models import (
     UpdateVersion,
     User,
 )
-from portal.models.update import SECTION_KEYS
+from portal.models.update import SECTION_KEYS, WELSH_KEYS
 from portal.policy import Action, can
 from portal.services import audit, date_changes, deadlines
 
@@ -70,6 +70,9 @@ class Draft:
     sections: dict[str, str] = field(default_factory=dict)
     reason: str | None = None
     outcome: str | None = None
+    # The Welsh text (the five sections and "reason"), for a victim who reads Welsh. None leaves
+    # the update's Welsh text as it is; an empty dict removes it.
+    welsh: dict[str, str] | None = None
 
 
 def validation_errors(draft: Draft | Update) -> dict[str, str]:
@@ -106,6 +109,31 @@ def validation_errors(draft: Draft | Update) -> dict[str, str]:
         errors["reason"] = str(_l("The reason must be %(max)s characters or fewer", max=REASON_MAX))
     if ev.outcomes and draft.outcome not in {o.key for o in ev.outcomes}:
         errors["outcome"] = str(_l("Choose the verdict"))
+    errors.update(welsh_errors(draft.welsh, ev.requires_reason))
+    return errors
+
+
+def welsh_errors(welsh: dict[str, str] | None, requires_reason: bool) -> dict[str, str]:
+    """Welsh text is optional, but once begun it must be whole: a victim who reads Welsh
+    must never get an update that is half in one language and half in the other."""
+    if not welsh or not any((welsh.get(k) or "").strip() for k in WELSH_KEYS):
+        return {}
+    errors: dict[str, str] = {}
+    for key, label in _section_labels():
+        text = (welsh.get(key) or "").strip()
+        if not text:
+            errors[f"cy_{key}"] = str(_l("Enter %(section)s in Welsh", section=label))
+        elif len(text) > SECTION_MAX:
+            errors[f"cy_{key}"] = str(
+                _l("The Welsh must be %(max)s characters or fewer", max=SECTION_MAX)
+            )
+    reason = (welsh.get("reason") or "").strip()
+    if requires_reason and not reason:
+        errors["cy_reason"] = str(_l("Enter the reason for the change in Welsh"))
+    elif len(reason) > REASON_MAX:
+        errors["cy_reason"] = str(
+            _l("The Welsh must be %(max)s characters or fewer", max=REASON_MAX)
+        )
     return errors
 
 
@@ -129,6 +157,8 @@ def _apply(update: Update, draft: Draft) -> None:
     ev = event(draft.event_key)
     update.reason = (draft.reason or "").strip() or None
     update.outcome = draft.outcome if ev.outcomes else None
+    if draft.welsh is not None:
+        update.welsh = draft.welsh
     _compute_clock(update)
 
 
@@ -280,6 +310,7 @@ def edit_published(
             event_date=update.event_date,
             source_agency=update.source_agency,
             body=update.body,
+            body_cy=update.body_cy,
             reason=update.reason,
             outcome=update.outcome,
             published_at=update.changed_at or update.published_at,

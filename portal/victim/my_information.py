@@ -14,6 +14,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.access import role_required
+from portal.consent_words import export_words
 from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Case, CaseStatus, Role, User
@@ -62,7 +63,10 @@ def download(document: dict[str, object], kind: str, stem: str, day: date) -> Re
         body, mimetype = rights.to_json(document), "application/json"
     else:
         body = render_template(
-            "victim/my_information/export.html", doc=document, roles=audit.ROLE_LABELS
+            "victim/my_information/export.html",
+            doc=document,
+            roles=audit.ROLE_LABELS,
+            words=export_words(),
         )
         mimetype = "text/html"
     response = Response(body, mimetype=mimetype)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import render_template
+from flask_babel import force_locale, get_locale
 from markupsafe import Markup
 
 from portal.glossary import link_terms
@@ -32,22 +34,33 @@ class UpdateView:
     date_label: object | None = None  # for a date the victim plans around ("Hearing date")
     event_date: date | None = None
     previous_event_date: date | None = None  # the date it replaced ("was ...")
+    # The language the ISVA's words are in, and whether the reader (who reads Welsh) needs the
+    # note that this update is in English.
+    text_language: str = "en"
+    english_note: bool = False
 
     @property
     def window_open(self) -> bool:
         return self.window is not None and self.window.is_open()
 
 
-def update_view(update: Update, today: date | None = None) -> UpdateView:
+def update_view(
+    update: Update, today: date | None = None, language: str | None = None
+) -> UpdateView:
+    """``language`` is the reader's (the page's locale when not given): a Welsh reader gets
+    the ISVA's Welsh text when there is one, else the English with a note in Welsh."""
     ev = update.event
-    sections = update.sections
+    reader = language or str(get_locale() or "en")
+    welsh = update.welsh if reader == "cy" else None
+    sections = welsh or update.sections
+    reason = (welsh or {}).get("reason") or update.reason
     outcome = next((o.label for o in ev.outcomes if o.key == update.outcome), None)
     return UpdateView(
         update=update,
         title=ev.title,
         agency=Agency(update.source_agency).label,
         sections=[(label, link_terms(sections[key])) for key, label in SECTIONS],
-        reason=link_terms(update.reason) if update.reason else None,
+        reason=link_terms(reason) if reason else None,
         outcome=outcome,
         info_pages=[p for slug in ev.info_pages if (p := info_page(slug)) is not None],
         window=deadlines.window_for(update.event_key, update.event_date),
@@ -57,4 +70,15 @@ def update_view(update: Update, today: date | None = None) -> UpdateView:
         date_label=DATE_LABELS[ev.date_kind] if ev.date_kind else None,
         event_date=update.event_date,
         previous_event_date=update.previous_event_date,
+        text_language="cy" if welsh else "en",
+        english_note=reader == "cy" and welsh is None,
     )
+
+
+def preview(update: Update, language: str) -> Markup:
+    """The update as the victim will see it in ``language`` (headings, dates and the ISVA's
+    text), for the caseworker's phone-width preview."""
+    with force_locale(language):
+        view = update_view(update, language=language)
+        # render_template autoescapes every value: the result is safe HTML.
+        return Markup(render_template("victim/updates/_preview.html", view=view))  # noqa: S704

@@ -74,14 +74,26 @@ def neutral_site() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def live_server_overrides() -> dict[str, Any]:
+    """Extra settings for a module's live server (a module overrides this fixture)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 def live_server(
-    databases, tmp_path_factory: pytest.TempPathFactory, neutral_site: str
+    databases,
+    tmp_path_factory: pytest.TempPathFactory,
+    neutral_site: str,
+    live_server_overrides: dict[str, Any],
 ) -> Iterator[LiveServer]:
     from portal import create_app
     from tests.conftest import make_settings
 
     url = databases.clone()
-    app = create_app(make_settings(url, tmp_path_factory.mktemp("live"), EXIT_URL=neutral_site))
+    settings = make_settings(
+        url, tmp_path_factory.mktemp("live"), EXIT_URL=neutral_site, **live_server_overrides
+    )
+    app = create_app(settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

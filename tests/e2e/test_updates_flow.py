@@ -151,7 +151,7 @@ def test_isva_publishes_a_sensitive_update_and_the_victim_reads_it_later(
     staff.fill("#what_happened", "The suspect has been charged with two offences.")
     staff.get_by_role("button", name="Save and preview").click()
     staff.wait_for_url(f"**/caseworker/cases/{setting.case_id}/updates/*")
-    preview = staff.get_by_test_id("phone-preview")
+    preview = staff.get_by_test_id("phone-preview-en")
     expect(preview).to_contain_text("The suspect has been charged with two offences.")
     assert preview.bounding_box()["width"] <= 375
     check_both_widths(staff)

@@ -71,7 +71,7 @@ def test_compose_opens_with_starter_text_and_saves_a_draft_with_preview(
     assert update.status == UpdateStatus.DRAFT
     assert update.due_on is not None
     page = client_request.get("caseworker.show_update", case_id=world.case.id, update_id=update.id)
-    frame = page.find(attrs={"data-testid": "phone-preview"})
+    frame = page.find(attrs={"data-testid": "phone-preview-en"})
     assert frame is not None
     assert "wp-phone-frame" in frame["class"]
     assert "What happens next" in frame.get_text()
