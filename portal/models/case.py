@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
@@ -42,6 +42,15 @@ class Case(IdMixin, TimestampMixin, Base):
 
 class Assignment(IdMixin, TimestampMixin, Base):
     __tablename__ = "assignments"
+    __table_args__ = (
+        # An ISVA's caseload: their cases and whether each assignment is active, from the index.
+        Index(
+            "ix_assignments_isva_case",
+            "isva_id",
+            "case_id",
+            postgresql_include=["starts_at", "ends_at"],
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     isva_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
