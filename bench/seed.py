@@ -8,8 +8,8 @@ organisations, one supervisor each. Encrypted columns go through the portal's ow
 loaded tables' secondary indexes and constraints dropped first and rebuilt after (one sort per
 index instead of one B-tree insert per row), then ANALYZE.
 
-Every seeded account signs in with ``BENCH_PASSPHRASE``: victim ``victim{i}@bench.invalid``,
-ISVA ``isva{k}@bench.invalid`` (TOTP secret ``BENCH_TOTP``). The keys the rows were sealed with
+Every seeded account signs in with ``BENCH_PASSPHRASE``: victim ``victim{i}@bench.example.org``,
+ISVA ``isva{k}@bench.example.org`` (TOTP secret ``BENCH_TOTP``). The keys the rows were sealed with
 are written to ``instance/bench/<database>.json`` for the server to be started with.
 """
 
@@ -31,10 +31,10 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import make_url
 
-from portal.normalise import normalise_name
+from portal.normalise import normalise_email, normalise_name
 
 BENCH_PASSPHRASE = "correct horse battery staple bench"  # noqa: S105 (bench accounts only)
-BENCH_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+BENCH_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 KEYS_DIR = Path("instance/bench")
 CASES_PER_ISVA = 300
@@ -136,7 +136,7 @@ class Dropped:
         ]
 
     def drop(self) -> None:
-        for table, name, _, kind in sorted(self.constraints, key=lambda c: c[3]):  # f before u
+        for table, name, _, _ in sorted(self.constraints, key=lambda c: c[3]):  # f before u
             self.conn.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         for name, _ in self.indexes:
             self.conn.execute(f'DROP INDEX "{name}"')
@@ -149,7 +149,10 @@ class Dropped:
 
 
 def copy_rows(
-    conn: psycopg.Connection[Any], table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+    conn: psycopg.Connection[Any],
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
 ) -> int:
     check_columns(table, columns)
     count = 0
@@ -196,7 +199,7 @@ class Seeder:
         self.s = shape
         self.ring = ring
         self.hash = password_hash
-        self.rand = random.Random(15)  # noqa: S311 (test data, not secrets)
+        self.rand = random.Random(15)
         self.victim_ids = [uuid.uuid4() for _ in range(shape.victims)]
         self.case_ids = [uuid.uuid4() for _ in range(shape.victims)]
         self.opened = [
@@ -226,7 +229,7 @@ class Seeder:
             yield self._user(victim_id, org, "victim", f"Victim {i}", f"victim{i}")
 
     def _user(self, uid: uuid.UUID, org: uuid.UUID, role: str, name: str, local: str) -> Any:
-        email = f"{local}@bench.invalid"
+        email = f"{local}@bench.example.org"
         staff = role != "victim"
         now = self.s.now
         return (
@@ -236,7 +239,7 @@ class Seeder:
             self.seal(name, "users.display_name"),
             self.lookup(normalise_name(name), "name"),
             self.seal(email, "users.email"),
-            self.lookup(email, "email"),
+            self.lookup(normalise_email(email), "email"),
             self.hash,
             True,
             self.seal(BENCH_TOTP, "users.totp_secret") if staff else None,
@@ -246,11 +249,22 @@ class Seeder:
             now - timedelta(days=400),
         )
 
-    USER_COLUMNS = (
-        "id organisation_id role display_name display_name_lookup email email_lookup "
-        "password_hash is_enabled totp_secret totp_confirmed_at safety_info_seen_at "
-        "password_changed_at created_at"
-    ).split()
+    USER_COLUMNS = [
+        "id",
+        "organisation_id",
+        "role",
+        "display_name",
+        "display_name_lookup",
+        "email",
+        "email_lookup",
+        "password_hash",
+        "is_enabled",
+        "totp_secret",
+        "totp_confirmed_at",
+        "safety_info_seen_at",
+        "password_changed_at",
+        "created_at",
+    ]
 
     def cases(self) -> Iterator[tuple[Any, ...]]:
         s = self.s
@@ -299,11 +313,25 @@ class Seeder:
     def _window(key: str, at: datetime) -> date | None:
         return (at + timedelta(days=30)).date() if key == "charged" else None
 
-    UPDATE_COLUMNS = (
-        "id case_id event_key source_agency event_date learned_at status quiet_hours_override "
-        "published_at author_id body version due_on window_closes_on read_at updated_at "
-        "created_at"
-    ).split()
+    UPDATE_COLUMNS = [
+        "id",
+        "case_id",
+        "event_key",
+        "source_agency",
+        "event_date",
+        "learned_at",
+        "status",
+        "quiet_hours_override",
+        "published_at",
+        "author_id",
+        "body",
+        "version",
+        "due_on",
+        "window_closes_on",
+        "read_at",
+        "updated_at",
+        "created_at",
+    ]
 
     def messages(self) -> Iterator[tuple[Any, ...]]:
         s = self.s
@@ -332,10 +360,20 @@ class Seeder:
                     at if from_victim else at + timedelta(hours=3), at,
                 )  # fmt: skip
 
-    MESSAGE_COLUMNS = (
-        "id case_id seq author_id author_role direction body idempotency_key "
-        "read_by_service_at read_by_service_id read_by_victim_at created_at"
-    ).split()
+    MESSAGE_COLUMNS = [
+        "id",
+        "case_id",
+        "seq",
+        "author_id",
+        "author_role",
+        "direction",
+        "body",
+        "idempotency_key",
+        "read_by_service_at",
+        "read_by_service_id",
+        "read_by_victim_at",
+        "created_at",
+    ]
 
     def callbacks(self) -> Iterator[tuple[Any, ...]]:
         for i, case_id in enumerate(self.case_ids):
@@ -381,11 +419,26 @@ class Seeder:
                      at, at),
                 )  # fmt: skip
 
-    NOTIFICATION_COLUMNS = (
-        "id recipient_id channel contact_point_id kind category case_id template "
-        "template_version source_key dedupe_key status not_before attempts sent_at "
-        "delivered_at updated_at created_at"
-    ).split()
+    NOTIFICATION_COLUMNS = [
+        "id",
+        "recipient_id",
+        "channel",
+        "contact_point_id",
+        "kind",
+        "category",
+        "case_id",
+        "template",
+        "template_version",
+        "source_key",
+        "dedupe_key",
+        "status",
+        "not_before",
+        "attempts",
+        "sent_at",
+        "delivered_at",
+        "updated_at",
+        "created_at",
+    ]
 
 
 def seed(victims: int, url: str) -> dict[str, int]:
@@ -411,20 +464,35 @@ def seed(victims: int, url: str) -> dict[str, int]:
         counts["organisations"] = copy_rows(
             conn,
             "organisations",
-            "id name service_name reply_target_working_days retention_months created_at".split(),
+            [
+                "id",
+                "name",
+                "service_name",
+                "reply_target_working_days",
+                "retention_months",
+                "created_at",
+            ],
             seeder.organisations(),
         )
         counts["users"] = copy_rows(conn, "users", Seeder.USER_COLUMNS, seeder.users())
         counts["cases"] = copy_rows(
             conn,
             "cases",
-            "id organisation_id reference victim_id status opened_at created_at".split(),
+            [
+                "id",
+                "organisation_id",
+                "reference",
+                "victim_id",
+                "status",
+                "opened_at",
+                "created_at",
+            ],
             seeder.cases(),
         )
         counts["assignments"] = copy_rows(
             conn,
             "assignments",
-            "id case_id isva_id assigned_by_id starts_at ends_at created_at".split(),
+            ["id", "case_id", "isva_id", "assigned_by_id", "starts_at", "ends_at", "created_at"],
             seeder.assignments(),
         )
         counts["case_updates"] = copy_rows(
@@ -434,21 +502,51 @@ def seed(victims: int, url: str) -> dict[str, int]:
         counts["callback_requests"] = copy_rows(
             conn,
             "callback_requests",
-            "id case_id requested_by_id reason safe_times voicemail_ok status created_at".split(),
+            [
+                "id",
+                "case_id",
+                "requested_by_id",
+                "reason",
+                "safe_times",
+                "voicemail_ok",
+                "status",
+                "created_at",
+            ],
             seeder.callbacks(),
         )
         counts["audit_events"] = copy_rows(
             conn,
             "audit_events",
-            "id occurred_at actor_id actor_role action outcome organisation_id case_id "
-            "object_type object_id".split(),
+            [
+                "id",
+                "occurred_at",
+                "actor_id",
+                "actor_role",
+                "action",
+                "outcome",
+                "organisation_id",
+                "case_id",
+                "object_type",
+                "object_id",
+            ],
             seeder.audits(),
         )
         counts["notification_contact_points"] = copy_rows(
             conn,
             "notification_contact_points",
-            "id user_id channel address address_lookup safe_confirmed_at verified_at "
-            "verification_attempts enabled updated_at created_at".split(),
+            [
+                "id",
+                "user_id",
+                "channel",
+                "address",
+                "address_lookup",
+                "safe_confirmed_at",
+                "verified_at",
+                "verification_attempts",
+                "enabled",
+                "updated_at",
+                "created_at",
+            ],
             seeder.contact_points(),
         )
         attempts: list[tuple[Any, ...]] = []
@@ -464,7 +562,16 @@ def seed(victims: int, url: str) -> dict[str, int]:
         counts["notification_attempts"] = copy_rows(
             conn,
             "notification_attempts",
-            "id notification_id number provider status history started_at finished_at".split(),
+            [
+                "id",
+                "notification_id",
+                "number",
+                "provider",
+                "status",
+                "history",
+                "started_at",
+                "finished_at",
+            ],
             attempts,
         )
         conn.commit()
