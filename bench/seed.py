@@ -104,8 +104,9 @@ def migrate(url: str, keys: dict[str, str]) -> Any:
     from flask_migrate import upgrade
 
     from portal import create_app
+    from portal.config import Settings
 
-    app = create_app(WAYPOINT_ENV="test", DATABASE_URL=url, **keys)
+    app = create_app(Settings.from_env({"WAYPOINT_ENV": "test", "DATABASE_URL": url, **keys}))
     with app.app_context():
         upgrade(directory="migrations", revision="heads")
     return app
@@ -298,15 +299,16 @@ class Seeder:
                 key, agency = JOURNEY[n % len(JOURNEY)]
                 at = self.opened[i] + step * (n + 1)
                 last = n == count - 1
-                status, published = "published", at
+                status = "published"
+                published_at: datetime | None = at
                 if last and i % 20 == 0:
-                    status, published = "draft", None  # a Victims' Code deadline coming up
+                    status, published_at = "draft", None  # a Victims' Code deadline coming up
                 elif last and i % 25 == 1:
-                    status, published = "held_isva_first", None
-                read = None if (published is None or (last and i % 4 == 0)) else at
-                due = (at + timedelta(days=2)).date() if published is None else None
+                    status, published_at = "held_isva_first", None
+                read = None if (published_at is None or (last and i % 4 == 0)) else at
+                due = (at + timedelta(days=2)).date() if published_at is None else None
                 yield (uuid.uuid4(), case_id, key, agency, at.date(), at, status, False,
-                       published, author, self.seal(body, "case_updates.body"), 1, due,
+                       published_at, author, self.seal(body, "case_updates.body"), 1, due,
                        self._window(key, at), read, at, at)  # fmt: skip
 
     @staticmethod

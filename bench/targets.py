@@ -68,7 +68,7 @@ def pages(app: Any) -> list[Page]:
     with app.test_request_context(base_url="https://waypoint.bench.invalid"):
         session = db.session()
         case = session.scalars(select(Case).where(Case.reference == BENCH_CASE)).one()
-        victim = session.get(User, case.victim_id)
+        victim = session.get_one(User, case.victim_id)
         isva = session.scalars(
             select(User).where(
                 User.email_lookup == lookup_hash(normalise_email(BENCH_ISVA), "email")
