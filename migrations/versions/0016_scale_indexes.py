@@ -25,6 +25,12 @@ FAILED_PREDICATE = "status = 'failed_permanent'"
 
 def upgrade():
     op.create_index(
+        "ix_cases_organisation_status",
+        "cases",
+        ["organisation_id", "status"],
+        postgresql_include=["id", "reference", "opened_at", "victim_id"],
+    )
+    op.create_index(
         "ix_messages_case_direction_seq",
         "messages",
         ["case_id", "direction", "seq"],
@@ -70,3 +76,4 @@ def downgrade():
     op.drop_index("ix_assignments_isva_case", table_name="assignments")
     op.drop_index("ix_case_updates_case_status", table_name="case_updates")
     op.drop_index("ix_messages_case_direction_seq", table_name="messages")
+    op.drop_index("ix_cases_organisation_status", table_name="cases")

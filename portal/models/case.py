@@ -17,7 +17,17 @@ from portal.models.user import User
 
 class Case(IdMixin, TimestampMixin, Base):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("organisation_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "reference"),
+        # A caseload's cases (an organisation's open cases, joined to the ISVA's assignments)
+        # from the index alone, however many cases the organisation holds (migration 0016).
+        Index(
+            "ix_cases_organisation_status",
+            "organisation_id",
+            "status",
+            postgresql_include=["id", "reference", "opened_at", "victim_id"],
+        ),
+    )
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     # The service's own reference (never shown in an SMS or email).
