@@ -145,6 +145,9 @@ class NotificationPreference(IdMixin, Base):
 QUEUE_PREDICATE = "status IN ('queued', 'failed_retryable') AND coalesced_into_id IS NULL"
 
 
+FAILED_PREDICATE = "status = 'failed_permanent'"
+
+
 class Notification(IdMixin, TimestampMixin, Base):
     """The outbox row: one message to one person on one channel, for one source event."""
 
@@ -159,6 +162,13 @@ class Notification(IdMixin, TimestampMixin, Base):
             "not_before",
             postgresql_where=text(QUEUE_PREDICATE),
             sqlite_where=text(QUEUE_PREDICATE),
+        ),
+        # The caseload's "failed" signal: the few notifications that failed for good, by case.
+        Index(
+            "ix_notifications_failed_case",
+            "case_id",
+            postgresql_where=text(FAILED_PREDICATE),
+            sqlite_where=text(FAILED_PREDICATE),
         ),
     )
 

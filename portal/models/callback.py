@@ -8,7 +8,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.crypto import EncryptedText
@@ -28,8 +28,21 @@ class CallbackStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# The same text in the model and migration 0016, so the planner matches the partial index.
+OPEN_PREDICATE = "status = 'open'"
+
+
 class CallbackRequest(IdMixin, TimestampMixin, Base):
     __tablename__ = "callback_requests"
+    __table_args__ = (
+        # The caseload's open call-back requests per case (migration 0016).
+        Index(
+            "ix_callback_requests_open_case",
+            "case_id",
+            postgresql_where=text(OPEN_PREDICATE),
+            sqlite_where=text(OPEN_PREDICATE),
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     requested_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))

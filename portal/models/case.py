@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
@@ -17,7 +17,17 @@ from portal.models.user import User
 
 class Case(IdMixin, TimestampMixin, Base):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("organisation_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "reference"),
+        # A caseload's cases (an organisation's open cases, joined to the ISVA's assignments)
+        # from the index alone, however many cases the organisation holds (migration 0016).
+        Index(
+            "ix_cases_organisation_status",
+            "organisation_id",
+            "status",
+            postgresql_include=["id", "reference", "opened_at", "victim_id"],
+        ),
+    )
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     # The service's own reference (never shown in an SMS or email).
@@ -42,6 +52,15 @@ class Case(IdMixin, TimestampMixin, Base):
 
 class Assignment(IdMixin, TimestampMixin, Base):
     __tablename__ = "assignments"
+    __table_args__ = (
+        # An ISVA's caseload: their cases and whether each assignment is active, from the index.
+        Index(
+            "ix_assignments_isva_case",
+            "isva_id",
+            "case_id",
+            postgresql_include=["starts_at", "ends_at"],
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     isva_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)

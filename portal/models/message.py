@@ -38,6 +38,15 @@ class Message(IdMixin, TimestampMixin, Base):
         # The order of the conversation, and the cursor for "older messages".
         UniqueConstraint("case_id", "seq"),
         Index("ix_messages_author_created", "author_id", "created_at"),
+        # The caseload's message signals (unread, last reply, waiting since) for a whole
+        # caseload from the index alone (migration 0016).
+        Index(
+            "ix_messages_case_direction_seq",
+            "case_id",
+            "direction",
+            "seq",
+            postgresql_include=["created_at", "read_by_service_at"],
+        ),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -16,7 +16,7 @@ import json
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
@@ -73,6 +73,22 @@ def _load_welsh(body: str | None) -> dict[str, str] | None:
 
 class Update(IdMixin, TimestampMixin, Base):
     __tablename__ = "case_updates"
+    __table_args__ = (
+        # The caseload's update signals (held, Victims' Code due, hearings, windows, check-ins)
+        # per case and status, from the index alone on PostgreSQL (migration 0016).
+        Index(
+            "ix_case_updates_case_status",
+            "case_id",
+            "status",
+            postgresql_include=[
+                "published_at",
+                "due_on",
+                "event_key",
+                "event_date",
+                "window_closes_on",
+            ],
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     event_key: Mapped[str] = mapped_column(String(40))

@@ -1,0 +1,245 @@
+"""``python -m bench pages``: page throughput under gunicorn, at a small and a large size.
+
+For each size (a seeded database, ``bench.seed``), the portal runs under gunicorn with
+portal/gunicorn_config.py in production settings, beside a bare Flask page (bench/bare.py) under
+the same settings. ``wrk`` (Debian's) drives 32 connections on loopback at each benchmarked page,
+then at a bare page of the same number of bytes, one after the other, so each ratio is measured
+in the same run on the same shared machine. Query counts come from bench/plans.py (the same
+pages in process, with their EXPLAIN plans written to bench/results/). The web workers' peak
+RSS (VmHWM, polled, as workers are recycled) is reported per size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import plans
+from bench.seed import database_url
+from bench.targets import make_app, pages, server_env
+
+SMALL, LARGE = 1_000, 300_000
+CONNECTIONS = 32
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+PORTAL_PORT, BARE_PORT = 8461, 8462
+LUA = Path(__file__).with_name("wrk_report.lua")
+RESULTS = Path("bench/results")
+TARGET_RATIO, TARGET_P95_MS, TARGET_GROWTH = 0.5, 100.0, 1.3
+
+
+@dataclass
+class Row:
+    page: str
+    victims: int
+    bytes: int
+    queries: int
+    rps: float
+    bare_rps: float
+    p50_ms: float
+    p95_ms: float
+    errors: int
+
+    @property
+    def ratio(self) -> float:
+        return self.rps / self.bare_rps if self.bare_rps else 0.0
+
+
+class Server:
+    """One gunicorn master (and its workers) with the portal's gunicorn settings."""
+
+    def __init__(self, app: str, port: int, env: dict[str, str], log: Path) -> None:
+        self.port = port
+        command = [sys.executable, "-m", "gunicorn", "--config", "python:portal.gunicorn_config"]
+        self.log = log.open("w")
+        self.process = subprocess.Popen(
+            [*command, app],
+            env={**os.environ, **env, "WEB_BIND": f"127.0.0.1:{port}"},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._poller = threading.Thread(target=self._poll_rss, daemon=True)
+
+    def wait_ready(self, path: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn on {self.port} exited; see {self.log.name}")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=2)
+                self._poller.start()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"gunicorn on {self.port} did not answer in {timeout:.0f} s")
+
+    def workers(self) -> list[int]:
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return []
+        return [int(c) for c in children]
+
+    def _poll_rss(self) -> None:
+        while not self._stop.wait(0.5):
+            for pid in self.workers():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_kib = max(self.peak_kib, int(line.split()[1]))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def fetch(port: int, path: str, cookie: str = "") -> tuple[int, int]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        return response.status, len(response.read())
+
+
+def wrk(
+    port: int, path: str, cookie: str, seconds: int, connections: int = CONNECTIONS
+) -> dict[str, Any]:
+    """One wrk run; then wait until the server has answered every request wrk abandoned at
+    the end (sync workers finish them), so no run pays for the one before it."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+    command += ["-s", str(LUA), f"http://127.0.0.1:{port}{path}"]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    report: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    drain(port)
+    return report
+
+
+def drain(port: int) -> None:
+    """A request to a page that needs nothing queues behind whatever the server still has;
+    when it is answered, the backlog has gone (twice, one per wrk thread's last requests)."""
+    for _ in range(2):
+        fetch(port, "/" if port == PORTAL_PORT else "/bare/100")
+
+
+def measure(victims: int) -> tuple[list[Row], int]:
+    """Every page at one size: (rows, peak RSS of a web worker in KiB)."""
+    captured = {p.name: p for p in plans.capture_pages(victims)}
+    plans.write(victims, list(captured.values()))
+    env = server_env(victims)
+    targets = pages(make_app(victims))
+    logs = RESULTS / f"gunicorn-{victims}"
+    logs.mkdir(parents=True, exist_ok=True)
+    portal = Server("portal.wsgi:app", PORTAL_PORT, env, logs / "portal.log")
+    bare = Server("bench.bare:app", BARE_PORT, env, logs / "bare.log")
+    rows = []
+    try:
+        portal.wait_ready("/")
+        bare.wait_ready("/bare/1000")
+        for page in targets:
+            status, size = fetch(PORTAL_PORT, page.path, page.cookie)
+            if status != 200:
+                raise SystemExit(f"{page.name}: HTTP {status}, not signed in?")
+            wrk(PORTAL_PORT, page.path, page.cookie, 1, connections=4)  # warm the workers
+            result = wrk(PORTAL_PORT, page.path, page.cookie, SECONDS)
+            bare_path = f"/bare/{size}"
+            wrk(BARE_PORT, bare_path, "", 1, connections=4)
+            bare_result = wrk(BARE_PORT, bare_path, "", SECONDS)
+            rows.append(
+                Row(
+                    page=page.name,
+                    victims=victims,
+                    bytes=size,
+                    queries=captured[page.name].queries,
+                    rps=result["requests"] / (result["duration_us"] / 1e6),
+                    bare_rps=bare_result["requests"] / (bare_result["duration_us"] / 1e6),
+                    p50_ms=result["p50"] / 1000,
+                    p95_ms=result["p95"] / 1000,
+                    errors=result["errors"] + result["status"],
+                )
+            )
+    finally:
+        portal.stop()
+        bare.stop()
+    return rows, portal.peak_kib
+
+
+def table(small: list[Row], large: list[Row], rss: dict[int, int]) -> str:
+    lines = [
+        f"Pages under gunicorn ({CONNECTIONS} connections, wrk, {SECONDS} s each); ratio = "
+        f"page req/s / bare Jinja page of the same bytes; growth = p50 at {large[0].victims:,} "
+        f"/ p50 at {small[0].victims:,} victims",
+        f"{'page':28} {'victims':>8} {'bytes':>7} {'queries':>7} {'req/s':>7} {'bare':>7} "
+        f"{'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'growth':>7} {'errors':>6}",
+    ]
+    by_page = {r.page: r for r in small}
+    for row in [*small, *large]:
+        growth = ""
+        if row in large and by_page.get(row.page) and by_page[row.page].p50_ms:
+            growth = f"{row.p50_ms / by_page[row.page].p50_ms:.2f}"
+        lines.append(
+            f"{row.page:28} {row.victims:>8,} {row.bytes:>7,} {row.queries:>7} {row.rps:>7.0f} "
+            f"{row.bare_rps:>7.0f} {row.ratio:>6.2f} {row.p50_ms:>7.1f} {row.p95_ms:>7.1f} "
+            f"{growth:>7} {row.errors:>6}"
+        )
+    for victims, kib in rss.items():
+        lines.append(f"peak RSS of a web worker at {victims:,} victims: {kib / 1024:.0f} MiB")
+    lines.append(
+        f"targets: ratio >= {TARGET_RATIO}, p95 < {TARGET_P95_MS:.0f} ms, growth <= {TARGET_GROWTH}"
+    )
+    return "\n".join(lines)
+
+
+def seeded(victims: int) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url(victims), connect_timeout=3) as conn:
+            return conn.execute("SELECT count(*) FROM cases").fetchone() is not None
+    except psycopg.Error:
+        return False
+
+
+def main(argv: list[str]) -> int:
+    if shutil.which("wrk") is None:
+        print("pages: wrk is not installed (apt-get install -y wrk); skipped")
+        return 1
+    large = int(os.environ.get("BENCH_VICTIMS", LARGE))
+    sizes = (SMALL, large)
+    for victims in sizes:
+        if not seeded(victims):
+            from bench import seed
+
+            seed.main(["--victims", str(victims)])
+    results: dict[int, list[Row]] = {}
+    rss: dict[int, int] = {}
+    for victims in sizes:
+        results[victims], rss[victims] = measure(victims)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    (RESULTS / f"pages-{stamp}.json").write_text(
+        json.dumps({str(k): [asdict(r) for r in v] for k, v in results.items()} | {"rss_kib": rss})
+    )
+    report = table(results[SMALL], results[large], rss)
+    print(report)
+    (RESULTS / f"pages-{stamp}.txt").write_text(report + "\n")
+    return 0
