@@ -13,7 +13,7 @@ from portal.info.pages import InfoPage
 from portal.info.pages import page as info_page
 from portal.journey import DATE_LABELS, SECTIONS, Agency
 from portal.models import Update, UpdateStatus
-from portal.services import deadlines
+from portal.services import audit, deadlines
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class UpdateView:
     date_label: object | None = None  # for a date the victim plans around ("Hearing date")
     event_date: date | None = None
     previous_event_date: date | None = None  # the date it replaced ("was ...")
+    told_on: date | None = None  # ISVA first: the day the ISVA told the victim
+    told_by: str = ""  # that ISVA's first name, or "" if they gave none
 
     @property
     def window_open(self) -> bool:
@@ -57,4 +59,6 @@ def update_view(update: Update, today: date | None = None) -> UpdateView:
         date_label=DATE_LABELS[ev.date_kind] if ev.date_kind else None,
         event_date=update.event_date,
         previous_event_date=update.previous_event_date,
+        told_on=update.told_on,
+        told_by=audit.first_name(update.told_by) if update.told_on else "",
     )
