@@ -41,6 +41,8 @@ class Action(enum.StrEnum):
     VIEW_MESSAGES = "view_messages"
     SEND_MESSAGE = "send_message"
     PUBLISH_UPDATE = "publish_update"
+    # Record that the victim was told about an ISVA-first update in person or by phone.
+    RECORD_TOLD = "record_told"
     VIEW_CONTACT_DETAILS = "view_contact_details"
     # Change how the victim is notified on their behalf (they asked their ISVA, e.g. by phone):
     # switch a channel off, category choices, quiet hours. Never switch a channel on.
@@ -84,13 +86,15 @@ CASE_RULES: Mapping[Relation, frozenset[Action]] = MappingProxyType(
                 A.VIEW_MESSAGES,
                 A.SEND_MESSAGE,
                 A.PUBLISH_UPDATE,
+                A.RECORD_TOLD,
                 A.VIEW_CONTACT_DETAILS,
                 A.CHANGE_NOTIFICATIONS,
             }
         ),
         # Supervisors oversee: they read every case of their organisation, (re)assign it and
         # read its audit trail. Writing to the victim is the assigned ISVA's job; when an ISVA
-        # is away the answer is a reassignment, which the trail then shows.
+        # is away the answer is a reassignment, which the trail then shows. A supervisor who
+        # told the victim some news themselves may record it.
         Relation.ORG_SUPERVISOR: frozenset(
             {
                 A.VIEW_CASE,
@@ -99,6 +103,7 @@ CASE_RULES: Mapping[Relation, frozenset[Action]] = MappingProxyType(
                 A.VIEW_CONTACT_DETAILS,
                 A.ASSIGN,
                 A.VIEW_AUDIT,
+                A.RECORD_TOLD,
             }
         ),
         # Least privilege: admins run accounts and settings and never read case data.

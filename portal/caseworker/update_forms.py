@@ -1,4 +1,4 @@
-"""Forms for writing, scheduling, confirming and withdrawing case updates."""
+"""Forms for writing, scheduling, confirming, telling about and withdrawing case updates."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from portal.auth.forms import Readable
 from portal.journey import DATE_QUESTIONS, SECTIONS, Agency, Event
+from portal.models import ToldHow
 from portal.models.update import WELSH_KEYS
 from portal.services.deadlines import LONDON
 from portal.services.updates import NOTE_MAX, REASON_MAX, SECTION_MAX
@@ -219,6 +220,41 @@ class SupportForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Support is in place: publish"), widget=GovSubmitInput())
+
+
+TOLD_HOW: dict[ToldHow, Any] = {ToldHow.IN_PERSON: _l("In person"), ToldHow.PHONE: _l("By phone")}
+
+
+class ToldForm(FlaskForm):
+    """The ISVA told the victim about an ISVA-first update: when, how, and a short note."""
+
+    told_on = DateField(
+        _l("When did you tell them?"),
+        format="%d %m %Y",
+        widget=GovDateInput(),
+        validators=[
+            InputRequired(message=_l("Enter the date you told them, for example 27 3 2026"))
+        ],
+    )
+    how = RadioField(
+        _l("How did you tell them?"),
+        choices=[(how.value, label) for how, label in TOLD_HOW.items()],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Choose how you told them"))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        widget=GovCharacterCount(),
+        validators=[
+            Optional(),
+            Length(
+                max=NOTE_MAX,
+                message=_l("The note must be %(max)s characters or fewer", max=NOTE_MAX),
+            ),
+            Readable(),
+        ],
+    )
+    submit = SubmitField(_l("Record that you told them"), widget=GovSubmitInput())
 
 
 class WithdrawForm(FlaskForm):

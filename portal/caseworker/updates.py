@@ -1,5 +1,6 @@
 """Writing case updates: pick an event, write the five sections from the starter text, preview
-at phone width, then publish, schedule, confirm support (ISVA first), edit or withdraw.
+at phone width, then publish, schedule, confirm support (ISVA first), record telling the victim
+(ISVA first), edit or withdraw.
 
 Every view is case-scoped through ``case_route``; the loader audits staff reads and commits.
 """
@@ -18,19 +19,28 @@ from werkzeug.wrappers import Response as BaseResponse
 from portal.caseworker import bp
 from portal.caseworker.event_names import EVENT_NAMES
 from portal.caseworker.update_forms import (
+    TOLD_HOW,
     CadenceForm,
     PublishForm,
     ScheduleForm,
     SupportForm,
+    ToldForm,
     UpdateForm,
     WithdrawForm,
 )
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.journey import CATEGORIES, EVENTS, SECTIONS, event
-from portal.models import Case, Update, UpdateStatus, User
+from portal.models import Case, ToldHow, Update, UpdateStatus, User
 from portal.policy import Action, Audience, can, case_route
-from portal.services import checkins, date_changes, update_queries, update_schedule, updates
+from portal.services import (
+    checkins,
+    date_changes,
+    disclosure,
+    update_queries,
+    update_schedule,
+    updates,
+)
 from portal.services.deadlines import LONDON
 from portal.victim.update_view import preview
 
@@ -189,8 +199,14 @@ def _previews(case: Case, update: Update) -> list[tuple[str, str, object]]:
     return [(code, PREVIEW_LANGUAGES[code], preview(update, code)) for code in order]
 
 
-def _render_show(case: Case, update: Update, errors: dict[str, str] | None = None) -> str:
+def _render_show(
+    case: Case,
+    update: Update,
+    errors: dict[str, str] | None = None,
+    told_form: ToldForm | None = None,
+) -> str:
     may_publish = can(_me(), Action.PUBLISH_UPDATE, case)
+    may_record_told = can(_me(), Action.RECORD_TOLD, case) and disclosure.may_record_told(update)
     return render_template(
         "caseworker/updates/show.html",
         case=case,
@@ -202,6 +218,8 @@ def _render_show(case: Case, update: Update, errors: dict[str, str] | None = Non
         refused=errors is not None,
         publish_form=PublishForm(),
         may_publish=may_publish,
+        told_form=(told_form or ToldForm(formdata=None)) if may_record_told else None,
+        told_how=TOLD_HOW,
         versions=update_queries.versions_of(db.session(), update),
         choices=update_queries.choices_of(db.session(), update),
     )
@@ -280,6 +298,31 @@ def confirm_support(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
             flash(str(_l("Support recorded. The update is now published.")), "success")
             return redirect(_show_url(case, update))
     return render_template("caseworker/updates/confirm.html", case=case, update=update, form=form)
+
+
+@bp.post("/cases/<uuid:case_id>/updates/<uuid:update_id>/told")
+@case_route(Action.RECORD_TOLD, Audience.STAFF)
+def record_told(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
+    update = _update_or_404(case, update_id)
+    form = ToldForm()
+    if form.validate_on_submit():
+        try:
+            disclosure.record_told(
+                db.session(),
+                case,
+                _me(),
+                update,
+                form.told_on.data,
+                ToldHow(form.how.data),
+                form.note.data,
+            )
+        except updates.UpdateError as exc:
+            for name, message in exc.errors.items():
+                form[name].errors = [*form[name].errors, message]
+        else:
+            flash(str(_l("Recorded. The victim can now see this update.")), "success")
+            return redirect(_show_url(case, update))
+    return _render_show(case, update, told_form=form)
 
 
 @bp.route("/cases/<uuid:case_id>/updates/<uuid:update_id>/withdraw", methods=["GET", "POST"])

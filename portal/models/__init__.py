@@ -34,6 +34,7 @@ from portal.models.rights import (  # noqa: F401
 from portal.models.update import (
     Disclosure,
     DisclosureChoice,
+    ToldHow,
     Update,
     UpdateCadence,
     UpdateStatus,
@@ -58,6 +59,7 @@ __all__ = [
     "RecoveryCode",
     "Role",
     "SessionEndReason",
+    "ToldHow",
     "Update",
     "UpdateCadence",
     "UpdateStatus",

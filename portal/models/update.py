@@ -45,6 +45,13 @@ class Disclosure(enum.StrEnum):
     NOT_NOW = "not_now"
 
 
+class ToldHow(enum.StrEnum):
+    """How the ISVA told the victim about an ISVA-first update."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+
+
 def _dump(sections: dict[str, str]) -> str:
     return json.dumps({k: sections.get(k, "") for k in SECTION_KEYS}, ensure_ascii=False)
 
@@ -123,10 +130,17 @@ class Update(IdMixin, TimestampMixin, Base):
     due_on: Mapped[date | None]  # the agency's due day (Europe/London), from the catalogue
     window_closes_on: Mapped[date | None]
     read_at: Mapped[datetime | None]  # by the victim; only "read it now" or a plain view
+    # ISVA first: the ISVA has told the victim about this version in person or by phone, so
+    # it counts as disclosed (portal/services/disclosure.py). Cleared when the update is edited.
+    told_on: Mapped[date | None]
+    told_how: Mapped[ToldHow | None] = mapped_column(String(20))
+    told_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    told_note: Mapped[str | None] = mapped_column(EncryptedText("case_updates.told_note"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     case: Mapped[Case] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    told_by: Mapped[User | None] = relationship(foreign_keys=[told_by_id])
 
     @property
     def sections(self) -> dict[str, str]:

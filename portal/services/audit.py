@@ -63,6 +63,7 @@ ACTION_LABELS: dict[str, Any] = {
     "update.save_draft": _l("Saved a draft update"),
     "update.hold_isva_first": _l("Held an update until support is in place"),
     "update.support_confirmed": _l("Recorded that support is in place for an update"),
+    "update.isva_told": _l("Recorded telling the victim about an update"),
     "update.schedule": _l("Scheduled an update"),
     "update.schedule_cancelled": _l("A scheduled update went back to draft"),
     "update.edit": _l("Changed a published update"),

@@ -12,10 +12,14 @@ Every choice is recorded. Only "read it now" (or simply opening an update that i
 sensitive) marks an update read. "Ask my ISVA to contact me first" becomes a call-back request
 for the ISVA, at the times the victim says are safe. An ISVA-first update is held until the
 ISVA confirms support is in place; that records support, not that the victim was told, so the
-content note still comes first when it is published.
+content note still comes first when it is published. Once the ISVA records that they told the
+victim in person or by phone (``record_told``), the update is disclosed as if they had read it:
+the victim already knows, and a content note would only make them relive the choice.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_
@@ -29,10 +33,15 @@ from portal.models import (
     Case,
     Disclosure,
     DisclosureChoice,
+    ToldHow,
     Update,
+    UpdateStatus,
     User,
 )
+from portal.policy import Action, can
 from portal.services.callbacks import request_callback
+from portal.services.deadlines import LONDON, london_today
+from portal.services.updates import NOTE_MAX, NotAllowedError, UpdateError, audit_update
 
 SENSITIVE_KEYS: tuple[str, ...] = tuple(e.key for e in EVENTS if e.sensitive)
 # What the victim sees of an update they have not chosen to read yet.
@@ -43,12 +52,16 @@ ADVICE = CONTENT_NOTE_ADVICE
 
 def is_disclosed(update: Update) -> bool:
     """The victim may see what this update says and implies (its title, stage, window)."""
-    return not update.event.sensitive or update.read_at is not None
+    return not update.event.sensitive or update.read_at is not None or update.told_on is not None
 
 
 def disclosed() -> ColumnElement[bool]:
     """``is_disclosed`` as a SQL condition, for the queries behind the victim's pages."""
-    return or_(Update.event_key.not_in(SENSITIVE_KEYS), Update.read_at.is_not(None))
+    return or_(
+        Update.event_key.not_in(SENSITIVE_KEYS),
+        Update.read_at.is_not(None),
+        Update.told_on.is_not(None),
+    )
 
 
 def title(update: Update) -> object:
@@ -103,3 +116,47 @@ def ask_isva(
         voicemail_ok=voicemail_ok,
         related_id=update.id,
     )
+
+
+def may_record_told(update: Update) -> bool:
+    """An ISVA-first update (held, then published once support was in place), not yet told."""
+    return (
+        update.status == UpdateStatus.PUBLISHED
+        and update.support_confirmed_at is not None
+        and update.told_on is None
+    )
+
+
+def record_told(
+    session: Session,
+    case: Case,
+    actor: User,
+    update: Update,
+    told_on: date,
+    how: ToldHow,
+    note: str | None,
+) -> Update:
+    """The ISVA told the victim about this ISVA-first update in person or by phone: from now
+    on it is disclosed to them, without a content note."""
+    if not can(actor, Action.RECORD_TOLD, case) or update.case_id != case.id:
+        raise NotAllowedError("may not record telling the victim for this case")
+    if not may_record_told(update):
+        raise UpdateError(
+            {"told_on": str(_l("You cannot record telling the victim about this update"))}
+        )
+    if told_on > london_today() or told_on < update.created_at.astimezone(LONDON).date():
+        raise UpdateError(
+            {"told_on": str(_l("The date must be between when the update was written and today"))}
+        )
+    note = (note or "").strip() or None
+    if note is not None and len(note) > NOTE_MAX:
+        raise UpdateError(
+            {"note": str(_l("The note must be %(max)s characters or fewer", max=NOTE_MAX))}
+        )
+    update.told_on = told_on
+    update.told_how = how
+    update.told_by_id = actor.id
+    update.told_note = note
+    session.flush()
+    audit_update(session, actor, case, update, "update.isva_told")
+    return update

@@ -323,6 +323,7 @@ def edit_published(
     update.version += 1
     update.changed_at = now
     update.read_at = None  # the victim has not read this version
+    update.told_on = update.told_how = update.told_by_id = update.told_note = None  # nor been told
     session.flush()
     audit_update(session, author, case, update, "update.edit")
     _notify(session, case, update)

@@ -15,7 +15,7 @@ from portal.info.pages import InfoPage
 from portal.info.pages import page as info_page
 from portal.journey import DATE_LABELS, SECTIONS, Agency
 from portal.models import Update, UpdateStatus
-from portal.services import deadlines
+from portal.services import audit, deadlines
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class UpdateView:
     # note that this update is in English.
     text_language: str = "en"
     english_note: bool = False
+    told_on: date | None = None  # ISVA first: the day the ISVA told the victim
+    told_by: str = ""  # that ISVA's first name, or "" if they gave none
 
     @property
     def window_open(self) -> bool:
@@ -72,6 +74,8 @@ def update_view(
         previous_event_date=update.previous_event_date,
         text_language="cy" if welsh else "en",
         english_note=reader == "cy" and welsh is None,
+        told_on=update.told_on,
+        told_by=audit.first_name(update.told_by) if update.told_on else "",
     )
 
 

@@ -14,8 +14,8 @@ from notifications.contacts import address_lookup
 from notifications.models import Channel, ContactPoint
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.models import Role, Update, UpdateStatus
-from portal.services import updates
+from portal.models import Role, ToldHow, Update, UpdateStatus
+from portal.services import disclosure, updates
 from portal.services.deadlines import london_today
 from tests.e2e.browser import sign_in
 from tests.e2e.conftest import WIDTHS, assert_accessible
@@ -40,6 +40,9 @@ class Setting:
     other_isva_email: str
     other_totp_secret: str
     moved_id: str
+    # ISVA first, support confirmed: one the ISVA has not recorded telling yet, one they have.
+    supported_id: str
+    told_id: str
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +93,11 @@ def setting(live_server) -> Setting:
         held = updates.save_draft(session, other, other_isva, starter_draft("police_nfa"))
         updates.publish(session, other, other_isva, held)
         draft = updates.save_draft(session, other, other_isva, starter_draft("trial_date_set"))
+        supported = published("police_nfa")
+        told = published("cps_no_charge")
+        disclosure.record_told(
+            session, other, other_isva, told, london_today(), ToldHow.PHONE, None
+        )
         session.commit()
         found = Setting(
             str(case.id),
@@ -105,6 +113,8 @@ def setting(live_server) -> Setting:
             other_isva.email,
             other_isva.totp_secret,
             str(moved.id),
+            str(supported.id),
+            str(told.id),
         )
         db.session.remove()
     return found
@@ -209,11 +219,14 @@ def test_victim_update_pages_at_each_width(live_server, new_page, setting, width
         "/updates",
         f"/updates/{setting.sensitive_id}",
         f"/updates/{setting.window_id}",
+        f"/updates/{setting.told_id}",
         f"/updates/{setting.sensitive_id}/ask-isva-first",
         f"/updates/{setting.window_id}/ask-about-window",
     ):
         page.goto(live_server.path(base + path))
         check(page, width)
+        if path.endswith(setting.told_id):
+            expect(page.get_by_text("Your ISVA Alex told you about this on")).to_be_visible()
         if path.endswith("/ask-isva-first"):
             expect(page.locator("h1")).to_have_text("Ask your ISVA to contact you first")
         if path.endswith("/ask-about-window"):
@@ -257,4 +270,16 @@ def test_isva_pages_for_held_scheduled_and_withdrawn_updates(live_server, new_pa
     page.goto(live_server.path(f"{base}/updates/new/trial_date_changed"))
     page.get_by_role("button", name="Save and preview").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_both_widths(page)
+    # ISVA first, support in place: record telling the victim, on the update page.
+    page.goto(live_server.path(f"{base}/updates/{setting.supported_id}"))
+    check_both_widths(page)
+    record = page.get_by_role("button", name="Record that you told them")
+    record.click()  # nothing entered: an error summary
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_both_widths(page)
+    fill_date(page, "told_on", london_today())
+    page.get_by_label("By phone").check()
+    page.get_by_role("button", name="Record that you told them").click()
+    expect(page.get_by_text("Victim told by their ISVA")).to_be_visible()
     check_both_widths(page)

@@ -87,6 +87,7 @@ ASSIGNED = frozenset(
         A.VIEW_MESSAGES,
         A.SEND_MESSAGE,
         A.PUBLISH_UPDATE,
+        A.RECORD_TOLD,
         A.VIEW_CONTACT_DETAILS,
         A.CHANGE_NOTIFICATIONS,
     }
@@ -99,6 +100,7 @@ SUPERVISING = frozenset(
         A.VIEW_CONTACT_DETAILS,
         A.ASSIGN,
         A.VIEW_AUDIT,
+        A.RECORD_TOLD,
     }
 )
 

@@ -40,10 +40,12 @@ def victim_get_endpoints(app: Flask) -> list[str]:
 ARGS = {"channel": "sms"}
 
 
-def page_texts(app: Flask, client, world: World, update_id) -> dict[str, tuple[int, str]]:
-    """endpoint -> (status, visible text) for every victim page, as the victim."""
+def page_texts(
+    app: Flask, client, world: World, update_id, names: list[str] | None = None
+) -> dict[str, tuple[int, str]]:
+    """endpoint -> (status, visible text) for every victim page (or ``names``), as the victim."""
     texts: dict[str, tuple[int, str]] = {}
-    for name in victim_get_endpoints(app):
+    for name in names if names is not None else victim_get_endpoints(app):
         endpoint, _, kind = name.partition(":")
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         values = {"case_id": world.case.id, "update_id": update_id, "kind": kind, **ARGS}
@@ -119,6 +121,56 @@ def test_nothing_of_a_sensitive_update_shows_before_the_victim_reads_it(
             status, text = after[name]
             assert status == 200, name
             assert phrase in text, f"{phrase!r} missing from {name} after reading"
+
+
+ISVA_FIRST = [e for e in SENSITIVE if e.isva_first or e.isva_first_outcomes]
+
+
+@pytest.mark.parametrize("ev", ISVA_FIRST, ids=[e.key for e in ISVA_FIRST])
+def test_an_isva_first_update_shows_once_the_isva_records_telling_the_victim(
+    app, client, world, login_as, client_request, ev
+):
+    """Confirming support does not disclose; the ISVA's record of telling the victim does,
+    on every page at once, without the victim passing the content note."""
+    body_marker = f"Zq{ev.key.replace('_', '')}marker"
+    outcome = min(ev.isva_first_outcomes) if ev.isva_first_outcomes else None
+    update = publish_new(world, ev.key, event_date=london_today(), outcome=outcome)
+    assert update.status == UpdateStatus.HELD_ISVA_FIRST
+    update.sections = {**update.sections, "what_happened": f"Told {body_marker}"}
+    updates.confirm_support(world.session, world.case, world.isva, update, "Spoke at 10:00")
+    world.session.flush()
+    markers = markers_for(ev, body_marker, update.outcome)
+
+    login_as(world.victim)
+    for name, (_status, text) in page_texts(app, client, world, update.id).items():
+        for phrase in markers.shown_on:
+            assert phrase not in text, f"{phrase!r} on {name} after support, before telling"
+
+    login_as(world.isva)
+    show = client_request.url("caseworker.show_update", case_id=world.case.id, update_id=update.id)
+    today = london_today()
+    told_on = [str(today.day), str(today.month), str(today.year)]
+    client_request.post(
+        "caseworker.record_told",
+        {"told_on": told_on, "how": "in_person"},
+        _form_url=show,
+        case_id=world.case.id,
+        update_id=update.id,
+    )
+
+    login_as(world.victim)
+    pages = [n for n in victim_get_endpoints(app) if n != "victim.update_page"]
+    after = page_texts(app, client, world, update.id, pages)
+    world.session.refresh(update)
+    assert update.read_at is None  # shown because they were told, not because they read it
+    after |= page_texts(app, client, world, update.id, ["victim.update_page"])
+    for phrase, pages_showing in markers.shown_on.items():
+        for name in pages_showing:
+            status, text = after[name]
+            assert status == 200, name
+            assert phrase in text, f"{phrase!r} missing from {name} after the ISVA told them"
+    told = f"Your ISVA Priya told you about this on {today.day} {today:%B %Y}."
+    assert told in after["victim.update_page"][1]
 
 
 def test_every_sensitive_event_has_a_general_note_that_does_not_give_the_outcome():
