@@ -4,13 +4,27 @@ doubt for reconciliation. Rows coalesced into a send share its fate."""
 
 from __future__ import annotations
 
-import functools
 import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import JSON, String, Update, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,87 +116,75 @@ SETTLING = (Status.SENDING, IN_DOUBT, "reconciling")
 
 
 def record_sent(session: Session, outcomes: list[Outcome], now: datetime) -> None:
-    """What ``apply`` does for a SENT outcome, as three statements for the whole batch: the
-    worker records every send, so this is its hottest path. One way only, as in ``apply``:
-    an attempt or notification a status callback already moved on keeps its status and
-    only gains the provider id; rows coalesced into a send share its fate."""
+    """What ``apply`` does for a SENT outcome, as two statements for the whole batch, with no
+    read first: the worker records every send, so this is its hottest path. One way only, as
+    in ``apply``: an attempt or notification a status callback already moved on keeps its
+    status and only gains the provider id (the attempt's history grows, in SQL, only when
+    its status does); rows coalesced into a send share its fate."""
     if not outcomes:
         return
-    current = {
-        row.id: row
-        for row in session.execute(
-            select(
-                DeliveryAttempt.id,
-                DeliveryAttempt.status,
-                DeliveryAttempt.history,
-                DeliveryAttempt.provider_id,
-            ).where(DeliveryAttempt.id.in_([o.attempt_id for o in outcomes]))
-        )
+    attempts = ATTEMPTS.c
+    settling = attempts.status.in_(SETTLING)
+    by_attempt = {o.attempt_id: o for o in outcomes}
+    values: dict[str, Any] = {
+        "status": case((settling, Status.SENT), else_=attempts.status),
+        "history": case(
+            (settling, _appended(session, attempts.history, Status.SENT, now.isoformat())),
+            else_=attempts.history,
+        ),
+        "provider_id": func.coalesce(
+            attempts.provider_id,
+            case({a: o.provider_id for a, o in by_attempt.items()}, value=attempts.id),
+        ),
+        "finished_at": now,
     }
-    stamp = now.isoformat()
-    attempt_rows = []
-    lead_rows = []
-    for outcome in outcomes:
-        found = current[outcome.attempt_id]
-        provider_id = found.provider_id or outcome.provider_id
-        settling = found.status in SETTLING
-        attempt_rows.append(
-            {
-                "a_id": outcome.attempt_id,
-                "a_status": Status.SENT if settling else found.status,
-                "a_history": [*(found.history or []), [Status.SENT, stamp]]
-                if settling
-                else found.history,
-                "a_provider_id": provider_id,
-                "a_code": outcome.code,
-            }
-        )
-        lead_rows.append({"n_id": outcome.notification_id, "n_provider_id": provider_id})
+    codes = {a: o.code for a, o in by_attempt.items() if o.code}
+    if codes:
+        values["error_code"] = case(codes, value=attempts.id, else_=attempts.error_code)
+    provider_ids: dict[uuid.UUID, str | None] = dict(
+        session.execute(
+            update(ATTEMPTS)
+            .where(attempts.id.in_(list(by_attempt)))
+            .values(**values)
+            .returning(attempts.id, attempts.provider_id)
+        ).all()
+    )
+    # The provider id the attempt now holds (a status callback's, if one came first).
+    by_lead = {o.notification_id: provider_ids.get(o.attempt_id) for o in outcomes}
+    table = NOTIFICATIONS.c
+    leads = list(by_lead)
+    is_lead = table.id.in_(leads)
+    was_sending = table.status == Status.SENDING
+    stamp = bindparam(None, now, type_=UTCDateTime)
     session.execute(
-        _sent_attempt_statement(),
-        [{**row, "now": now} for row in attempt_rows],
-    )
-    session.execute(
-        _sent_notification_statement(),
-        [{**row, "now": now} for row in lead_rows],
-    )
-
-
-@functools.cache
-def _sent_attempt_statement() -> Update:
-    table = ATTEMPTS
-    return (
-        update(table)
-        .where(table.c.id == bindparam("a_id"))
+        update(NOTIFICATIONS)
+        .where(or_(is_lead, table.coalesced_into_id.in_(leads)))
         .values(
-            status=bindparam("a_status"),
-            history=bindparam("a_history", type_=JSON),
-            provider_id=bindparam("a_provider_id"),
-            error_code=func.coalesce(bindparam("a_code", type_=String), table.c.error_code),
-            finished_at=bindparam("now", type_=UTCDateTime),
-        )
-    )
-
-
-@functools.cache
-def _sent_notification_statement() -> Update:
-    """The lead and its followers: status, sent_at and (lead only) the lease move only from
-    "sending"; the provider id is kept and the secret (a code) is cleared either way."""
-    table = NOTIFICATIONS
-    was_sending = table.c.status == Status.SENDING
-    now = bindparam("now", type_=UTCDateTime)
-    is_lead = table.c.id == bindparam("n_id")
-    return (
-        update(table)
-        .where(or_(is_lead, table.c.coalesced_into_id == bindparam("n_id")))
-        .values(
-            status=case((was_sending, Status.SENT), else_=table.c.status),
-            sent_at=case((was_sending, now), else_=table.c.sent_at),
-            lease_until=case((and_(was_sending, is_lead), None), else_=table.c.lease_until),
-            provider_id=bindparam("n_provider_id"),
+            status=case((was_sending, Status.SENT), else_=table.status),
+            sent_at=case((was_sending, stamp), else_=table.sent_at),
+            lease_until=case((and_(was_sending, is_lead), None), else_=table.lease_until),
+            provider_id=case(
+                (is_lead, case(by_lead, value=table.id)),
+                else_=case(by_lead, value=table.coalesced_into_id),
+            ),
             secret=None,
             updated_at=now,
         )
+    )
+
+
+def _appended(
+    session: Session, history: ColumnElement[Any], status: str, stamp: str
+) -> ColumnElement[Any]:
+    """``history`` with ``[status, stamp]`` appended, computed by the database (no read)."""
+    entry = [bindparam(None, status, type_=String), bindparam(None, stamp, type_=String)]
+    if session.get_bind().dialect.name == "postgresql":
+        appended = func.coalesce(cast(history, JSONB), cast(literal("[]"), JSONB)).op("||")(
+            func.jsonb_build_array(func.jsonb_build_array(*entry))
+        )
+        return cast(appended, JSON)
+    return func.json_insert(
+        func.coalesce(history, literal("[]")), literal("$[#]"), func.json_array(*entry)
     )
 
 
