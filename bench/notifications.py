@@ -280,15 +280,17 @@ def publish_at_once(app: Any, user_ids: list[uuid.UUID]) -> float:
 
 def start_probed_worker(app: Any, concurrency: int, out: Path) -> subprocess.Popen[bytes]:
     """``flask notifications work`` under bench/probe.py, which writes its CPU per step and
-    peak RSS to ``out`` when it stops."""
+    peak RSS to ``out`` when it stops. Its log goes to a file beside ``out`` (a pipe nobody
+    reads would block the worker once full)."""
     env = worker_env(app, NOTIFY_POLL_SECONDS=0.02)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bench.probe", str(out), "--concurrency", str(concurrency)],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with out.with_suffix(".log").open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bench.probe", str(out), "--concurrency", str(concurrency)],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
 
 
 def _backend_cpu(app: Any) -> dict[int, float]:

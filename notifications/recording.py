@@ -4,6 +4,7 @@ doubt for reconciliation. Rows coalesced into a send share its fate."""
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from sqlalchemy import (
     JSON,
     ColumnElement,
     String,
+    Update,
     and_,
     bindparam,
     case,
@@ -116,75 +118,95 @@ SETTLING = (Status.SENDING, IN_DOUBT, "reconciling")
 
 
 def record_sent(session: Session, outcomes: list[Outcome], now: datetime) -> None:
-    """What ``apply`` does for a SENT outcome, as two statements for the whole batch, with no
-    read first: the worker records every send, so this is its hottest path. One way only, as
-    in ``apply``: an attempt or notification a status callback already moved on keeps its
-    status and only gains the provider id (the attempt's history grows, in SQL, only when
-    its status does); rows coalesced into a send share its fate."""
+    """What ``apply`` does for a SENT outcome, as two statements for the whole batch (each
+    executed once per outcome, one constant statement so the driver pipelines it and the
+    server prepares it), with no read first: the worker records every send, so this is its
+    hottest path. One way only, as in ``apply``: an attempt or notification a status
+    callback already moved on keeps its status and only gains the provider id (the attempt's
+    history grows, in SQL, only when its status does); rows coalesced into a send share its
+    fate."""
     if not outcomes:
         return
-    attempts = ATTEMPTS.c
-    settling = attempts.status.in_(SETTLING)
-    by_attempt = {o.attempt_id: o for o in outcomes}
-    values: dict[str, Any] = {
-        "status": case((settling, Status.SENT), else_=attempts.status),
-        "history": case(
-            (settling, _appended(session, attempts.history, Status.SENT, now.isoformat())),
-            else_=attempts.history,
-        ),
-        "provider_id": func.coalesce(
-            attempts.provider_id,
-            case({a: o.provider_id for a, o in by_attempt.items()}, value=attempts.id),
-        ),
-        "finished_at": now,
-    }
-    codes = {a: o.code for a, o in by_attempt.items() if o.code}
-    if codes:
-        values["error_code"] = case(codes, value=attempts.id, else_=attempts.error_code)
-    provider_ids: dict[uuid.UUID, str | None] = dict(
-        session.execute(
-            update(ATTEMPTS)
-            .where(attempts.id.in_(list(by_attempt)))
-            .values(**values)
-            .returning(attempts.id, attempts.provider_id)
-        ).all()
-    )
-    # The provider id the attempt now holds (a status callback's, if one came first).
-    by_lead = {o.notification_id: provider_ids.get(o.attempt_id) for o in outcomes}
-    table = NOTIFICATIONS.c
-    leads = list(by_lead)
-    is_lead = table.id.in_(leads)
-    was_sending = table.status == Status.SENDING
-    stamp = bindparam(None, now, type_=UTCDateTime)
+    dialect = session.get_bind().dialect.name
+    stamp = now.isoformat()
     session.execute(
-        update(NOTIFICATIONS)
-        .where(or_(is_lead, table.coalesced_into_id.in_(leads)))
+        _sent_attempt_statement(dialect),
+        [
+            {
+                "a_id": o.attempt_id,
+                "a_pid": o.provider_id,
+                "a_code": o.code,
+                "stamp": stamp,
+                "now": now,
+            }
+            for o in outcomes
+        ],
+    )
+    session.execute(
+        _sent_notification_statement(),
+        [
+            {"n_id": o.notification_id, "a_id": o.attempt_id, "n_pid": o.provider_id, "now": now}
+            for o in outcomes
+        ],
+    )
+
+
+@functools.cache
+def _sent_attempt_statement(dialect: str) -> Update:
+    table = ATTEMPTS
+    # Literals, not an expanding list: the statement is run with executemany.
+    settling = table.c.status.in_([literal(status, String) for status in SETTLING])
+    return (
+        update(table)
+        .where(table.c.id == bindparam("a_id"))
         .values(
-            status=case((was_sending, Status.SENT), else_=table.status),
-            sent_at=case((was_sending, stamp), else_=table.sent_at),
-            lease_until=case((and_(was_sending, is_lead), None), else_=table.lease_until),
-            provider_id=case(
-                (is_lead, case(by_lead, value=table.id)),
-                else_=case(by_lead, value=table.coalesced_into_id),
+            status=case((settling, Status.SENT), else_=table.c.status),
+            history=case(
+                (settling, _appended(dialect, table.c.history, Status.SENT)),
+                else_=table.c.history,
             ),
-            secret=None,
-            updated_at=now,
+            provider_id=func.coalesce(table.c.provider_id, bindparam("a_pid", type_=String)),
+            error_code=func.coalesce(bindparam("a_code", type_=String), table.c.error_code),
+            finished_at=bindparam("now", type_=UTCDateTime),
         )
     )
 
 
-def _appended(
-    session: Session, history: ColumnElement[Any], status: str, stamp: str
-) -> ColumnElement[Any]:
-    """``history`` with ``[status, stamp]`` appended, computed by the database (no read)."""
-    entry = [bindparam(None, status, type_=String), bindparam(None, stamp, type_=String)]
-    if session.get_bind().dialect.name == "postgresql":
+def _appended(dialect: str, history: ColumnElement[Any], status: str) -> ColumnElement[Any]:
+    """``history`` with ``[status, :stamp]`` appended, computed by the database (no read)."""
+    entry = [literal(status, String), bindparam("stamp", type_=String)]
+    if dialect == "postgresql":
         appended = func.coalesce(cast(history, JSONB), cast(literal("[]"), JSONB)).op("||")(
             func.jsonb_build_array(func.jsonb_build_array(*entry))
         )
         return cast(appended, JSON)
     return func.json_insert(
         func.coalesce(history, literal("[]")), literal("$[#]"), func.json_array(*entry)
+    )
+
+
+@functools.cache
+def _sent_notification_statement() -> Update:
+    """The lead and its followers: status, sent_at and (lead only) the lease move only from
+    "sending"; the provider id is the attempt's (a status callback's, if one came first, else
+    this send's) and the secret (a code) is cleared either way."""
+    table = NOTIFICATIONS
+    attempts = ATTEMPTS.c
+    was_sending = table.c.status == Status.SENDING
+    now = bindparam("now", type_=UTCDateTime)
+    is_lead = table.c.id == bindparam("n_id")
+    recorded = select(attempts.provider_id).where(attempts.id == bindparam("a_id"))
+    return (
+        update(table)
+        .where(or_(is_lead, table.c.coalesced_into_id == bindparam("n_id")))
+        .values(
+            status=case((was_sending, Status.SENT), else_=table.c.status),
+            sent_at=case((was_sending, now), else_=table.c.sent_at),
+            lease_until=case((and_(was_sending, is_lead), None), else_=table.c.lease_until),
+            provider_id=func.coalesce(recorded.scalar_subquery(), bindparam("n_pid", type_=String)),
+            secret=None,
+            updated_at=now,
+        )
     )
 
 
