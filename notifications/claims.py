@@ -17,13 +17,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Row,
     Select,
-    Table,
     TextClause,
     bindparam,
     case,
@@ -35,12 +34,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from notifications import policy
+from notifications.claim_reads import (
+    Point,
+    busy_statement,
+    points_statement,
+    recipients_statement,
+    waiting_statement,
+)
 from notifications.config import base_url, status_callback_url
 from notifications.models import (
     ATTEMPTS,
     NOTIFICATIONS,
-    POINTS,
-    PREFERENCES,
     QUEUE_PREDICATE,
     Choice,
     Notification,
@@ -55,11 +59,10 @@ from notifications.render import (
 )
 from notifications.unsubscribe import unsubscribe_url
 from portal.config import Settings
-from portal.models import Role, User
+from portal.models import Role
 
 VERIFICATION_VALIDITY = 900  # a code is useless after 15 minutes
 MAX_VALIDITY = 36000  # Twilio's maximum ValidityPeriod
-USERS = cast(Table, User.__table__)
 
 
 @dataclass
@@ -104,79 +107,6 @@ def _candidates_statement() -> Select[uuid.UUID]:
     )
 
 
-@functools.cache
-def _points_statement() -> Select[Any]:
-    """The contact points to serve, locked (PostgreSQL) so no other worker serves them now;
-    points another worker holds are skipped, not waited for."""
-    return (
-        select(*(POINTS.c[name] for name in Point.__slots__))
-        .where(POINTS.c.id.in_(bindparam("ids", expanding=True)))
-        .with_for_update(skip_locked=True)
-    )
-
-
-@functools.cache
-def _busy_statement() -> Select[Any]:
-    table = NOTIFICATIONS.c
-    return select(table.contact_point_id).where(
-        table.contact_point_id.in_(bindparam("ids", expanding=True)),
-        table.status == Status.SENDING,
-    )
-
-
-ROW_COLUMNS = (
-    "id",
-    "recipient_id",
-    "channel",
-    "contact_point_id",
-    "kind",
-    "category",
-    "template",
-    "not_before",
-    "attempts",
-    "message_id",
-    "coalesced_into_id",
-    "secret",
-    "created_at",
-)
-
-
-@functools.cache
-def _waiting_statement() -> Select[Any]:
-    """Every row waiting on these contact points: the due ones and the rows coalesced into
-    them (which share their lead's status), in one read along
-    ``ix_notifications_contact_point_status``; the claim sorts them out in Python."""
-    table = NOTIFICATIONS.c
-    return (
-        select(*(table[name] for name in ROW_COLUMNS))
-        .where(
-            table.contact_point_id.in_(bindparam("ids", expanding=True)),
-            table.status.in_(Status.DUE),
-        )
-        .order_by(table.created_at)
-    )
-
-
-@functools.cache
-def _recipients_statement() -> Select[Any]:
-    users = USERS.c
-    prefs = PREFERENCES.c
-    return (
-        select(
-            users.id,
-            users.role,
-            users.is_enabled,
-            prefs.id.label("pref_id"),
-            prefs.choices,
-            prefs.quiet_start_minute,
-            prefs.quiet_end_minute,
-        )
-        .select_from(USERS)
-        .outerjoin(PREFERENCES, prefs.user_id == users.id)
-        .where(users.id.in_(bindparam("ids", expanding=True)))
-    )
-
-
 def claim(
     session: Session,
     *,
@@ -206,16 +136,16 @@ def claim(
     points: dict[uuid.UUID, Point] = {}
     while candidates and len(points) < limit:
         take, candidates = candidates[: limit - len(points)], candidates[limit - len(points) :]
-        for found in session.execute(_points_statement(), {"ids": take}):
+        for found in session.execute(points_statement(), {"ids": take}):
             points[found.id] = Point(*found)
     if not points:
         return []
     # A fresh statement, after the locks: sees every send another worker has committed.
-    busy = set(session.scalars(_busy_statement(), {"ids": list(points)}))
+    busy = set(session.scalars(busy_statement(), {"ids": list(points)}))
     free = [pid for pid in points if pid not in busy]
     if not free:
         return []
-    waiting = session.execute(_waiting_statement(), {"ids": free}).all()
+    waiting = session.execute(waiting_statement(), {"ids": free}).all()
     rows = [r for r in waiting if r.coalesced_into_id is None and r.not_before <= now]
     due_ids = {r.id for r in rows}
     followers_of: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
@@ -224,9 +154,7 @@ def claim(
             followers_of[row.coalesced_into_id].append(row)
     users: dict[uuid.UUID, Recipient] = {}
     prefs: dict[uuid.UUID, policy.PreferenceSnapshot] = {}
-    for r in session.execute(
-        _recipients_statement(), {"ids": list({r.recipient_id for r in rows})}
-    ):
+    for r in session.execute(recipients_statement(), {"ids": list({r.recipient_id for r in rows})}):
         users[r.id] = Recipient(r.id, Role(r.role).is_staff, r.is_enabled)
         if r.pref_id is not None:
             prefs[r.id] = policy.PreferenceSnapshot(
@@ -287,30 +215,6 @@ class Recipient:
     id: uuid.UUID
     is_staff: bool
     is_enabled: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    """What a claim needs of a contact point: the columns, read once under the lock."""
-
-    id: uuid.UUID
-    channel: str
-    address: str
-    address_lookup: str
-    enabled: bool
-    verified_at: datetime | None
-    safe_confirmed_at: datetime | None
-    opted_out_at: datetime | None
-
-    @property
-    def usable(self) -> bool:
-        """As ``ContactPoint.usable``."""
-        return bool(
-            self.enabled
-            and self.verified_at is not None
-            and self.safe_confirmed_at is not None
-            and self.opted_out_at is None
-        )
 
 
 @dataclass
