@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import smtplib
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -35,7 +38,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -52,12 +55,13 @@ from portal.crypto import lookup_hash
 from portal.extensions import db
 from portal.models import Organisation, Role, User
 from tests.conftest import make_settings, migrate
-from tests.notifications.workers import start_worker, stop_worker
+from tests.notifications.workers import stop_worker, worker_env
 from tests.support.databases import DatabaseFactory, is_postgres
 from tests.support.twilio_server import ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PUBLISH_BATCH = 100
+PUBLISH_CPU: list[float] = []  # seconds of CPU the last publish() spent in its threads
 T = TypeVar("T")
 
 
@@ -81,6 +85,15 @@ class Run:
     p95_ms: float
     lost: int
     duplicated: int
+    # CPU per message (ms) of each step, end to end: worker threads (claim, send, record, the
+    # rest of the worker process), the publishing threads, and the database's backends.
+    cpu_claim_ms: float = 0.0
+    cpu_send_ms: float = 0.0
+    cpu_record_ms: float = 0.0
+    cpu_worker_other_ms: float = 0.0
+    cpu_publish_ms: float = 0.0
+    cpu_database_ms: float = 0.0
+    worker_peak_rss_mb: float = 0.0
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -214,8 +227,10 @@ def publish(app: Any, user_ids: list[uuid.UUID], publishers: int = 4) -> dict[st
     would), in batched transactions; returns the commit time per notification id."""
     published: dict[str, float] = {}
     lock = threading.Lock()
+    cpu: list[float] = []
 
     def run(chunk: list[uuid.UUID]) -> None:
+        started = time.thread_time()
         with app.app_context():
             # SQLite: take the write lock up front, as a web request that writes should (a
             # deferred transaction that read first cannot upgrade once the worker committed).
@@ -233,6 +248,8 @@ def publish(app: Any, user_ids: list[uuid.UUID], publishers: int = 4) -> dict[st
                     for nid in ids:
                         published[str(nid)] = stamp
             session.close()
+        with lock:
+            cpu.append(time.thread_time() - started)
 
     chunks = [user_ids[n::publishers] for n in range(publishers)]
     threads = [threading.Thread(target=run, args=(chunk,)) for chunk in chunks]
@@ -240,6 +257,7 @@ def publish(app: Any, user_ids: list[uuid.UUID], publishers: int = 4) -> dict[st
         thread.start()
     for thread in threads:
         thread.join()
+    PUBLISH_CPU.append(sum(cpu))
     return published
 
 
@@ -260,6 +278,42 @@ def publish_at_once(app: Any, user_ids: list[uuid.UUID]) -> float:
     return committed
 
 
+def start_probed_worker(app: Any, concurrency: int, out: Path) -> subprocess.Popen[bytes]:
+    """``flask notifications work`` under bench/probe.py, which writes its CPU per step and
+    peak RSS to ``out`` when it stops. Its log goes to a file beside ``out`` (a pipe nobody
+    reads would block the worker once full)."""
+    env = worker_env(app, NOTIFY_POLL_SECONDS=0.02)
+    with out.with_suffix(".log").open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bench.probe", str(out), "--concurrency", str(concurrency)],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
+def _backend_cpu(app: Any) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving the bench's database (read from
+    /proc: the server runs on this machine). Empty on SQLite or when /proc cannot be read."""
+    if not is_postgres():
+        return {}
+    with app.app_context():
+        pids = db.session.scalars(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).all()
+        db.session.remove()
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
 def run_with_workers(
     app: Any,
     server: ServerProcess,
@@ -268,16 +322,18 @@ def run_with_workers(
     concurrency: int,
     workers: int,
     publisher: Callable[[Any, list[uuid.UUID]], T],
-) -> tuple[float, T, list[tuple[str, str | None, float, str]]]:
+) -> tuple[float, T, list[tuple[str, str | None, float, str]], dict[str, float]]:
     """Seed ``count`` victims, start the worker processes, then run ``publisher`` and wait for
     the server to receive ``count`` messages. Returns when the clock started (just before
-    publishing), what the publisher returned, and what the server received."""
+    publishing), what the publisher returned, what the server received, and the workers' CPU
+    (seconds, summed over the processes; peak RSS in kB is the largest)."""
     user_ids = seed(app, channel, count)
     per_worker = max(1, concurrency // workers)
-    processes = [
-        start_worker(app, concurrency=per_worker, NOTIFY_POLL_SECONDS=0.02) for _ in range(workers)
-    ]
+    probe_dir = Path(tempfile.mkdtemp(prefix="waypoint-probe-"))
+    outs = [probe_dir / f"worker-{n}.json" for n in range(workers)]
+    processes = [start_probed_worker(app, per_worker, out) for out in outs]
     time.sleep(3)  # let the workers start before the clock does
+    backends_before = _backend_cpu(app)
     try:
         started = time.time()
         result = publisher(app, user_ids)
@@ -285,10 +341,22 @@ def run_with_workers(
         while time.time() < deadline and server.count() < count:
             time.sleep(0.05)
         received = server.dump()
+        backends_after = _backend_cpu(app)
     finally:
         for process in processes:
             stop_worker(process)
-    return started, result, received
+    cpu: dict[str, float] = {}
+    for out in outs:
+        report = json.loads(out.read_text()) if out.exists() else {}
+        for key, value in report.items():
+            if key == "peak_rss_kb":
+                cpu[key] = max(cpu.get(key, 0.0), value)
+            elif key != "started_cpu":
+                cpu[key] = cpu.get(key, 0.0) + value
+    cpu["database"] = sum(
+        spent - backends_before.get(pid, 0.0) for pid, spent in backends_after.items()
+    )
+    return started, result, received, cpu
 
 
 def _finished(received: list[tuple[str, str | None, float, str]]) -> float:
@@ -367,7 +435,7 @@ def bench_channel(
             }
         server.reset()
         with fresh_app(factory, workdir, channel, concurrency, overrides) as app:
-            started, published, received = run_with_workers(
+            started, published, received, cpu = run_with_workers(
                 app, server, channel, count, concurrency, workers, publish
             )
             seconds = _finished(received) - started
@@ -382,7 +450,7 @@ def bench_channel(
         with fresh_app(factory, workdir, f"{channel}-drain", concurrency, overrides) as app:
             # The drain clock starts at the commit of notifications published all at once,
             # so it times the workers alone.
-            _, committed, drained = run_with_workers(
+            _, committed, drained, _ = run_with_workers(
                 app, server, channel, count, concurrency, workers, publish_at_once
             )
         drain_seconds = _finished(drained) - committed
@@ -393,6 +461,12 @@ def bench_channel(
         server.stop()
     outbox_rate = count / seconds if seconds > 0 else 0.0
     baseline_rate = count / baseline
+    steps = {"claim", "send", "record", "reconcile"}
+    sent = cpu.get("messages") or count
+
+    def per_message(seconds: float) -> float:
+        return round(seconds * 1000 / sent, 3)
+
     return Run(
         channel=channel,
         database="postgresql" if is_postgres() else "sqlite",
@@ -412,6 +486,15 @@ def bench_channel(
         p95_ms=round(_percentile(latencies, 0.95), 1),
         lost=len(set(published) - set(seen)) + drain_lost,
         duplicated=sum(c - 1 for c in seen.values() if c > 1) + drain_dup,
+        cpu_claim_ms=per_message(cpu.get("claim", 0.0)),
+        cpu_send_ms=per_message(cpu.get("send", 0.0)),
+        cpu_record_ms=per_message(cpu.get("record", 0.0)),
+        cpu_worker_other_ms=per_message(
+            cpu.get("process_cpu", 0.0) - sum(cpu.get(s, 0.0) for s in steps)
+        ),
+        cpu_publish_ms=round(PUBLISH_CPU[-1] * 1000 / count, 3),
+        cpu_database_ms=per_message(cpu.get("database", 0.0)),
+        worker_peak_rss_mb=round(cpu.get("peak_rss_kb", 0.0) / 1024, 1),
     )
 
 
@@ -432,11 +515,15 @@ def table(runs: list[Run]) -> str:
     """outbox/s and its ratios: end to end, publishing through notify() while the workers run,
     against the raw SDK ("ratio") and the SDK on the workers' transport ("same tr."); drain/s
     and its ratio: the workers alone, on notifications committed at once. A database marked *
-    is the median of the rounds above it."""
+    is the median of the rounds above it. CPU ms per message, end to end: the workers' claim,
+    send and record steps and the rest of their process ("loop"), the publishing threads
+    ("pub.") and PostgreSQL's backends ("db"); "RSS MB" is a worker process's peak RSS."""
     head = (
         f"{'channel':<8}{'db':<12}{'n':>6}{'conc':>5}{'baseline/s':>11}{'same tr./s':>11}"
         f"{'outbox/s':>10}{'ratio':>7}{'same tr.':>9}{'drain/s':>9}{'ratio':>7}"
         f"{'p50 ms':>9}{'p95 ms':>9}{'lost':>6}{'dup':>5}"
+        f" | cpu ms/msg: {'claim':>6}{'send':>6}{'record':>7}{'loop':>6}{'pub.':>6}{'db':>6}"
+        f"{'RSS MB':>8}"
     )
     lines = [head, "-" * len(head)]
     for r in runs:
@@ -446,6 +533,9 @@ def table(runs: list[Run]) -> str:
             f"{r.outbox_per_second:>10.1f}{r.ratio:>7.2f}{r.same_transport_ratio:>9.2f}"
             f"{r.drain_per_second:>9.1f}{r.drain_ratio:>7.2f}"
             f"{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.lost:>6}{r.duplicated:>5}"
+            f" | {'':>12}{r.cpu_claim_ms:>6.2f}{r.cpu_send_ms:>6.2f}{r.cpu_record_ms:>7.2f}"
+            f"{r.cpu_worker_other_ms:>6.2f}{r.cpu_publish_ms:>6.2f}{r.cpu_database_ms:>6.2f}"
+            f"{r.worker_peak_rss_mb:>8.1f}"
         )
     return "\n".join(lines)
 

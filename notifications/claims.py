@@ -21,10 +21,11 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Row,
     Select,
     TextClause,
-    Update,
     bindparam,
+    case,
     insert,
     select,
     text,
@@ -33,15 +34,20 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from notifications import policy
+from notifications.claim_reads import (
+    Point,
+    busy_statement,
+    points_statement,
+    recipients_statement,
+    waiting_statement,
+)
 from notifications.config import base_url, status_callback_url
 from notifications.models import (
     ATTEMPTS,
     NOTIFICATIONS,
     QUEUE_PREDICATE,
     Choice,
-    ContactPoint,
     Notification,
-    NotificationPreference,
     Status,
 )
 from notifications.providers.base import OutgoingMessage, Provider
@@ -53,7 +59,7 @@ from notifications.render import (
 )
 from notifications.unsubscribe import unsubscribe_url
 from portal.config import Settings
-from portal.models import Role, User
+from portal.models import Role
 
 VERIFICATION_VALIDITY = 900  # a code is useless after 15 minutes
 MAX_VALIDITY = 36000  # Twilio's maximum ValidityPeriod
@@ -111,68 +117,51 @@ def claim(
     providers: dict[str, Provider],
     settings: Settings,
 ) -> list[Job]:
-    """Claim up to ``limit`` sends (one per contact point). Does not commit."""
+    """Claim up to ``limit`` sends (one per contact point). Does not commit.
+
+    Core rows and set-based writes throughout, no ORM objects: this is the worker's one
+    contended transaction and it runs for every batch."""
     # Contact points with the longest-waiting sends, read from the front of the queue index.
+    # Twice the rows needed: a person may have several rows waiting, and another worker may
+    # hold some people at this moment.
     candidates = list(
         dict.fromkeys(
-            session.scalars(_candidates_statement(), {"now": now, "rows": limit * 4}).all()
+            session.scalars(_candidates_statement(), {"now": now, "rows": limit * 2}).all()
         )
     )
     if not candidates:
         return []
     # Lock the first ``limit`` of them, in queue order; people another worker holds are
     # skipped and the next in the queue taken instead.
-    points: dict[uuid.UUID, ContactPoint] = {}
+    points: dict[uuid.UUID, Point] = {}
     while candidates and len(points) < limit:
         take, candidates = candidates[: limit - len(points)], candidates[limit - len(points) :]
-        for point in session.scalars(
-            select(ContactPoint).where(ContactPoint.id.in_(take)).with_for_update(skip_locked=True)
-        ):
-            points[point.id] = point
+        for found in session.execute(points_statement(), {"ids": take}):
+            points[found.id] = Point(*found)
     if not points:
         return []
     # A fresh statement, after the locks: sees every send another worker has committed.
-    busy = set(
-        session.scalars(
-            select(Notification.contact_point_id).where(
-                Notification.contact_point_id.in_(points), Notification.status == Status.SENDING
-            )
-        )
-    )
+    busy = set(session.scalars(busy_statement(), {"ids": list(points)}))
     free = [pid for pid in points if pid not in busy]
     if not free:
         return []
-    rows = session.scalars(
-        select(Notification)
-        .where(Notification.contact_point_id.in_(free), *_due(now))
-        .order_by(Notification.created_at)
-    ).all()
-    followers_of: dict[uuid.UUID, list[Notification]] = defaultdict(list)
-    for follower in session.scalars(
-        select(Notification).where(Notification.coalesced_into_id.in_([r.id for r in rows]))
-    ):
-        followers_of[follower.coalesced_into_id].append(follower)  # type: ignore[index]
-    users = {
-        r.id: Recipient(r.id, Role(r.role).is_staff, r.is_enabled, r.language or "en")
-        for r in session.execute(
-            select(User.id, User.role, User.is_enabled, User.language).where(
-                User.id.in_({r.recipient_id for r in rows})
+    waiting = session.execute(waiting_statement(), {"ids": free}).all()
+    rows = [r for r in waiting if r.coalesced_into_id is None and r.not_before <= now]
+    due_ids = {r.id for r in rows}
+    followers_of: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
+    for row in waiting:
+        if row.coalesced_into_id in due_ids:
+            followers_of[row.coalesced_into_id].append(row)
+    users: dict[uuid.UUID, Recipient] = {}
+    prefs: dict[uuid.UUID, policy.PreferenceSnapshot] = {}
+    for r in session.execute(recipients_statement(), {"ids": list({r.recipient_id for r in rows})}):
+        users[r.id] = Recipient(r.id, Role(r.role).is_staff, r.is_enabled, r.language or "en")
+        if r.pref_id is not None:
+            prefs[r.id] = policy.PreferenceSnapshot(
+                r.choices or {}, r.quiet_start_minute, r.quiet_end_minute
             )
-        )
-    }
-    prefs = {
-        r.user_id: policy.PreferenceSnapshot(r.choices or {}, r.quiet_start, r.quiet_end)
-        for r in session.execute(
-            select(
-                NotificationPreference.user_id,
-                NotificationPreference.choices,
-                NotificationPreference.quiet_start_minute.label("quiet_start"),
-                NotificationPreference.quiet_end_minute.label("quiet_end"),
-            ).where(NotificationPreference.user_id.in_(list(users)))
-        )
-    }
 
-    groups: dict[uuid.UUID, dict[str, list[Notification]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[uuid.UUID, dict[str, list[Row[Any]]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         groups[row.contact_point_id][row.template].append(row)
 
@@ -188,7 +177,7 @@ def claim(
             members.extend(followers_of.get(row.id, []))
         user = users[members[0].recipient_id]
         pref = prefs.get(user.id)
-        live = [r for r in members if _still_wanted(r, user, point, pref, now)]
+        live = [r for r in members if _still_wanted(writes, r, user, point, pref)]
         if not live:
             continue
         if (
@@ -198,9 +187,7 @@ def claim(
         ):
             start, end = policy.quiet_window(pref)
             later = policy.quiet_hours_end(now, start, end)
-            for row in live:
-                row.not_before = later
-                row.updated_at = now
+            writes.deferred[later].extend(r.id for r in live)
             continue
         if live[0].kind in (KIND_VERIFICATION, KIND_STAFF_INVITATION):
             # Only the newest code or invitation link works (issuing one revokes the last):
@@ -208,7 +195,7 @@ def claim(
             lead = max(live, key=lambda r: r.created_at)
             for row in live:
                 if row is not lead:
-                    _cancel(row, "superseded", now)
+                    writes.cancelled["superseded"].append(row.id)
             followers = []
         else:
             lead = max(live, key=lambda r: (r.attempts, -r.created_at.timestamp()))
@@ -234,40 +221,56 @@ class Recipient:
 @dataclass
 class _Writes:
     """A claim's writes, made set-based once every send is decided: an UPDATE of all the
-    leads, one multi-row INSERT of the attempts, and the new email Message-IDs. The claim is
-    the worker's one contended transaction, so it is kept short."""
+    leads (with the new email Message-IDs), one multi-row INSERT of the attempts, and one
+    UPDATE per kind of other change (cancelled, deferred to the end of quiet hours, coalesced
+    into a lead). The claim is the worker's one contended transaction, so it is kept short."""
 
     leads: list[uuid.UUID] = field(default_factory=list)
     attempts: list[dict[str, object]] = field(default_factory=list)
-    message_ids: list[dict[str, object]] = field(default_factory=list)
+    message_ids: dict[uuid.UUID, str] = field(default_factory=dict)
+    cancelled: dict[str, list[uuid.UUID]] = field(default_factory=lambda: defaultdict(list))
+    deferred: dict[datetime, list[uuid.UUID]] = field(default_factory=lambda: defaultdict(list))
+    coalesced: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
 
     def apply(self, session: Session, *, now: datetime, lease: datetime, worker: str) -> None:
+        table = NOTIFICATIONS.c
+        for reason, ids in self.cancelled.items():
+            session.execute(
+                update(NOTIFICATIONS)
+                .where(table.id.in_(ids))
+                .values(
+                    status=Status.CANCELLED,
+                    last_error_code=reason,
+                    coalesced_into_id=None,
+                    secret=None,
+                    updated_at=now,
+                )
+            )
+        for later, ids in self.deferred.items():
+            session.execute(
+                update(NOTIFICATIONS)
+                .where(table.id.in_(ids))
+                .values(not_before=later, updated_at=now)
+            )
         if not self.leads:
             return
-        table = NOTIFICATIONS.c
-        session.execute(
-            update(Notification)
-            .where(Notification.id.in_(self.leads))
-            .values(
-                status=Status.SENDING,
-                attempts=table.attempts + 1,
-                lease_until=lease,
-                claimed_by=worker,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
+        values: dict[str, Any] = {
+            "status": Status.SENDING,
+            "attempts": table.attempts + 1,
+            "lease_until": lease,
+            "claimed_by": worker,
+            "updated_at": now,
+        }
         if self.message_ids:
-            session.execute(_message_id_statement(), self.message_ids)
+            values["message_id"] = case(self.message_ids, value=table.id, else_=table.message_id)
+        session.execute(update(NOTIFICATIONS).where(table.id.in_(self.leads)).values(**values))
+        for lead_id, ids in self.coalesced.items():
+            session.execute(
+                update(NOTIFICATIONS)
+                .where(table.id.in_(ids))
+                .values(status=Status.SENDING, coalesced_into_id=lead_id, updated_at=now)
+            )
         session.execute(insert(ATTEMPTS), self.attempts)
-
-
-@functools.cache
-def _message_id_statement() -> Update:
-    table = NOTIFICATIONS
-    return (
-        update(table).where(table.c.id == bindparam("m_id")).values(message_id=bindparam("m_mid"))
-    )
 
 
 def _quiet(pref, now: datetime) -> bool:
@@ -275,7 +278,7 @@ def _quiet(pref, now: datetime) -> bool:
     return policy.in_quiet_hours(now, start, end)
 
 
-def _still_wanted(row: Notification, user: Recipient, point: ContactPoint, pref, now) -> bool:
+def _still_wanted(writes: _Writes, row: Row[Any], user: Recipient, point: Point, pref) -> bool:
     """Consent is checked again at claim time; a row no longer wanted is cancelled."""
     reason = None
     if not user.is_enabled:
@@ -289,23 +292,15 @@ def _still_wanted(row: Notification, user: Recipient, point: ContactPoint, pref,
         reason = "choice_changed"
     if reason is None:
         return True
-    _cancel(row, reason, now)
+    writes.cancelled[reason].append(row.id)
     return False
-
-
-def _cancel(row: Notification, reason: str, now: datetime) -> None:
-    row.status = Status.CANCELLED
-    row.last_error_code = reason
-    row.coalesced_into_id = None
-    row.secret = None
-    row.updated_at = now
 
 
 def _start_attempt(
     writes: _Writes,
-    lead: Notification,
-    followers: list[Notification],
-    point: ContactPoint,
+    lead: Row[Any],
+    followers: list[Row[Any]],
+    point: Point,
     user: Recipient,
     pref,
     now: datetime,
@@ -354,11 +349,9 @@ def _start_attempt(
     elif message_id is None:
         domain = settings.MAIL_FROM.rpartition("@")[2] or "waypoint.invalid"
         message_id = make_msgid(domain=domain)
-        writes.message_ids.append({"m_id": lead.id, "m_mid": message_id})
-    for row in followers:
-        row.status = Status.SENDING
-        row.coalesced_into_id = lead.id
-        row.updated_at = now
+        writes.message_ids[lead.id] = message_id
+    if followers:
+        writes.coalesced[lead.id] = [r.id for r in followers]
     message = OutgoingMessage(
         notification_id=lead.id,
         attempt_id=attempt_id,

@@ -232,3 +232,5 @@ class DeliveryAttempt(Base):
 # The tables themselves, typed, for the worker's set-based statements (Core, not the ORM).
 NOTIFICATIONS = cast(Table, Notification.__table__)
 ATTEMPTS = cast(Table, DeliveryAttempt.__table__)
+POINTS = cast(Table, ContactPoint.__table__)
+PREFERENCES = cast(Table, NotificationPreference.__table__)

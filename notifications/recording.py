@@ -9,8 +9,24 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import JSON, String, Update, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    String,
+    Update,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,76 +118,84 @@ SETTLING = (Status.SENDING, IN_DOUBT, "reconciling")
 
 
 def record_sent(session: Session, outcomes: list[Outcome], now: datetime) -> None:
-    """What ``apply`` does for a SENT outcome, as three statements for the whole batch: the
-    worker records every send, so this is its hottest path. One way only, as in ``apply``:
-    an attempt or notification a status callback already moved on keeps its status and
-    only gains the provider id; rows coalesced into a send share its fate."""
+    """What ``apply`` does for a SENT outcome, as two statements for the whole batch (each
+    executed once per outcome, one constant statement so the driver pipelines it and the
+    server prepares it), with no read first: the worker records every send, so this is its
+    hottest path. One way only, as in ``apply``: an attempt or notification a status
+    callback already moved on keeps its status and only gains the provider id (the attempt's
+    history grows, in SQL, only when its status does); rows coalesced into a send share its
+    fate."""
     if not outcomes:
         return
-    current = {
-        row.id: row
-        for row in session.execute(
-            select(
-                DeliveryAttempt.id,
-                DeliveryAttempt.status,
-                DeliveryAttempt.history,
-                DeliveryAttempt.provider_id,
-            ).where(DeliveryAttempt.id.in_([o.attempt_id for o in outcomes]))
-        )
-    }
+    dialect = session.get_bind().dialect.name
     stamp = now.isoformat()
-    attempt_rows = []
-    lead_rows = []
-    for outcome in outcomes:
-        found = current[outcome.attempt_id]
-        provider_id = found.provider_id or outcome.provider_id
-        settling = found.status in SETTLING
-        attempt_rows.append(
-            {
-                "a_id": outcome.attempt_id,
-                "a_status": Status.SENT if settling else found.status,
-                "a_history": [*(found.history or []), [Status.SENT, stamp]]
-                if settling
-                else found.history,
-                "a_provider_id": provider_id,
-                "a_code": outcome.code,
-            }
-        )
-        lead_rows.append({"n_id": outcome.notification_id, "n_provider_id": provider_id})
     session.execute(
-        _sent_attempt_statement(),
-        [{**row, "now": now} for row in attempt_rows],
+        _sent_attempt_statement(dialect),
+        [
+            {
+                "a_id": o.attempt_id,
+                "a_pid": o.provider_id,
+                "a_code": o.code,
+                "stamp": stamp,
+                "now": now,
+            }
+            for o in outcomes
+        ],
     )
     session.execute(
         _sent_notification_statement(),
-        [{**row, "now": now} for row in lead_rows],
+        [
+            {"n_id": o.notification_id, "a_id": o.attempt_id, "n_pid": o.provider_id, "now": now}
+            for o in outcomes
+        ],
     )
 
 
 @functools.cache
-def _sent_attempt_statement() -> Update:
+def _sent_attempt_statement(dialect: str) -> Update:
     table = ATTEMPTS
+    # Literals, not an expanding list: the statement is run with executemany.
+    settling = table.c.status.in_([literal(status, String) for status in SETTLING])
     return (
         update(table)
         .where(table.c.id == bindparam("a_id"))
         .values(
-            status=bindparam("a_status"),
-            history=bindparam("a_history", type_=JSON),
-            provider_id=bindparam("a_provider_id"),
+            status=case((settling, Status.SENT), else_=table.c.status),
+            history=case(
+                (settling, _appended(dialect, table.c.history, Status.SENT)),
+                else_=table.c.history,
+            ),
+            provider_id=func.coalesce(table.c.provider_id, bindparam("a_pid", type_=String)),
             error_code=func.coalesce(bindparam("a_code", type_=String), table.c.error_code),
             finished_at=bindparam("now", type_=UTCDateTime),
         )
     )
 
 
+def _appended(dialect: str, history: ColumnElement[Any], status: str) -> ColumnElement[Any]:
+    """``history`` with ``[status, :stamp]`` appended, computed by the database (no read)."""
+    entry = [literal(status, String), bindparam("stamp", type_=String)]
+    if dialect == "postgresql":
+        appended = func.coalesce(cast(history, JSONB), cast(literal("[]"), JSONB)).op("||")(
+            func.jsonb_build_array(func.jsonb_build_array(*entry))
+        )
+        return cast(appended, JSON)
+    return func.json_insert(
+        func.coalesce(history, literal("[]")), literal("$[#]"), func.json_array(*entry)
+    )
+
+
 @functools.cache
 def _sent_notification_statement() -> Update:
     """The lead and its followers: status, sent_at and (lead only) the lease move only from
-    "sending"; the provider id is kept and the secret (a code) is cleared either way."""
+    "sending"; the provider id is the attempt's (a status callback's, if one came first, else
+    this send's) and the secret (a code) is cleared either way."""
     table = NOTIFICATIONS
+    attempts = ATTEMPTS.c
     was_sending = table.c.status == Status.SENDING
     now = bindparam("now", type_=UTCDateTime)
     is_lead = table.c.id == bindparam("n_id")
+    recorded = select(attempts.provider_id).where(attempts.id == bindparam("a_id"))
     return (
         update(table)
         .where(or_(is_lead, table.c.coalesced_into_id == bindparam("n_id")))
@@ -179,7 +203,7 @@ def _sent_notification_statement() -> Update:
             status=case((was_sending, Status.SENT), else_=table.c.status),
             sent_at=case((was_sending, now), else_=table.c.sent_at),
             lease_until=case((and_(was_sending, is_lead), None), else_=table.c.lease_until),
-            provider_id=bindparam("n_provider_id"),
+            provider_id=func.coalesce(recorded.scalar_subquery(), bindparam("n_pid", type_=String)),
             secret=None,
             updated_at=now,
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hmac
 import logging
 import uuid
+from typing import Protocol
 
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.orm import Session
@@ -34,6 +35,17 @@ PATH = "/unsubscribe/"
 MAX_TOKEN_LENGTH = 200  # a real token is about 100 characters
 
 
+class LinkTarget(Protocol):
+    """What a link is made from: the ORM contact point, or the worker's plain copy of it."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def address_lookup(self) -> str: ...
+
+
 def _serializer(secret_keys: str | list[str]) -> URLSafeSerializer:
     """itsdangerous signs with the last key of a list and accepts any of them."""
     return URLSafeSerializer(secret_keys, salt=SALT)
@@ -44,15 +56,15 @@ def accepted_keys(settings: Settings) -> list[str]:
     return [*reversed(settings.secret_key_fallbacks), settings.SECRET_KEY]
 
 
-def _binding(point: ContactPoint) -> str:
+def _binding(point: LinkTarget) -> str:
     return lookup_hash(point.address_lookup, "unsubscribe-link")[:16]
 
 
-def make_token(secret_key: str, point: ContactPoint) -> str:
+def make_token(secret_key: str, point: LinkTarget) -> str:
     return str(_serializer(secret_key).dumps([point.id.hex, _binding(point)]))
 
 
-def unsubscribe_url(settings: Settings, point: ContactPoint) -> str | None:
+def unsubscribe_url(settings: Settings, point: LinkTarget) -> str | None:
     """The List-Unsubscribe address for an email to ``point`` (None for a mobile number).
     The worker calls this as it claims a send (claims.py), so each email names its recipient."""
     if point.channel != Channel.EMAIL:
