@@ -77,7 +77,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The page benchmark drives gunicorn with Debian's wrk: installed when missing (as root).
 bench: install assets translations
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } \
+	  || { echo "make bench needs Debian's package wrk: install it (sudo apt-get install wrk)." >&2; exit 1; }
 	$(BIN)/python -m bench
 
 clean:
