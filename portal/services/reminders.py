@@ -58,6 +58,7 @@ class KnownDate:
     update: Update
     on: date
     label: object  # what the date is (shown on the victim's own pages only)
+    window_name: object | None = None  # the time limit's scheme, for a time limit
 
     @property
     def stem(self) -> str:
@@ -104,7 +105,9 @@ def known_dates(session: Session, case: Case, today: date | None = None) -> list
         if window.kind == WindowKind.VRR and any(d >= u.event_date for d in review_asked):
             continue  # the victim has asked for the review: the time limit is used
         label = _l("Last day to ask: %(name)s", name=window.window.name)
-        dates.append(KnownDate(ReminderKind.TIME_LIMIT, u, window.closes_on, label))
+        dates.append(
+            KnownDate(ReminderKind.TIME_LIMIT, u, window.closes_on, label, window.window.name)
+        )
     return sorted(dates, key=lambda d: (d.on, d.kind))
 
 

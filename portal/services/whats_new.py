@@ -4,8 +4,10 @@ following it, the victim's home shows something new.
 
 New is: a published update they have not read (a changed one counts again, and changed dates
 are picked out), a message from the service they have not opened, and a call-back they asked
-for that their ISVA has marked done in the last ``CALLBACK_NEW_DAYS`` days. A fixed number of
-queries, whatever the size of the case.
+for that their ISVA has marked done in the last ``CALLBACK_NEW_DAYS`` days, and a reminder sent
+to them in the last ``REMINDER_NEW_DAYS`` days whose date still stands (``known_dates``
+decides that, with the disclosure rule, so a moved date or an unread sensitive update shows
+nothing). A fixed number of queries, whatever the size of the case.
 """
 
 from __future__ import annotations
@@ -17,14 +19,18 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from notifications.outbox import QUEUED
 from portal.clock import utcnow
 from portal.models import Case, Update, UpdateStatus
 from portal.models.callback import CallbackRequest, CallbackStatus
 from portal.models.message import Message, MessageDirection
+from portal.models.reminder import ReminderSent
+from portal.services.reminders import KnownDate, known_dates
 from portal.services.update_queries import DATED_EVENTS, _visible
 
 SHOWN = 5
 CALLBACK_NEW_DAYS = 7
+REMINDER_NEW_DAYS = 7
 DATE_EVENTS = frozenset((*DATED_EVENTS, "trial_date_changed"))
 
 
@@ -34,6 +40,7 @@ class WhatsNew:
     unread_updates: int
     unread_messages: int
     callbacks_done: Sequence[CallbackRequest]
+    reminders: Sequence[KnownDate] = ()  # dates a recent reminder was about
 
     @property
     def changed_dates(self) -> list[Update]:
@@ -47,15 +54,33 @@ class WhatsNew:
 
     @property
     def anything(self) -> bool:
-        return bool(self.unread_updates or self.unread_messages or self.callbacks_done)
+        return bool(
+            self.unread_updates or self.unread_messages or self.callbacks_done or self.reminders
+        )
 
 
 def _unread_updates(case: Case) -> list:
     return [_visible(case.id), Update.status == UpdateStatus.PUBLISHED, Update.read_at.is_(None)]
 
 
+def _reminded(session: Session, case: Case) -> list[KnownDate]:
+    """The dates a reminder was sent about lately, if they still stand (two queries at most):
+    what the victim finds after following the reminder SMS."""
+    keys = session.scalars(
+        select(ReminderSent.key).where(
+            ReminderSent.case_id == case.id,
+            ReminderSent.decision == QUEUED,
+            ReminderSent.at >= utcnow() - timedelta(days=REMINDER_NEW_DAYS),
+        )
+    ).all()
+    stems = {key.rpartition(":")[0] for key in keys}
+    if not stems:
+        return []
+    return [known for known in known_dates(session, case) if known.stem in stems]
+
+
 def for_case(session: Session, case: Case) -> WhatsNew:
-    """Everything new for the victim in this case (four queries)."""
+    """Everything new for the victim in this case (six queries at most)."""
     updates = session.scalars(
         select(Update)
         .where(*_unread_updates(case))
@@ -82,7 +107,7 @@ def for_case(session: Session, case: Case) -> WhatsNew:
         )
         .order_by(CallbackRequest.completed_at.desc())
     ).all()
-    return WhatsNew(updates, count or 0, messages or 0, callbacks)
+    return WhatsNew(updates, count or 0, messages or 0, callbacks, _reminded(session, case))
 
 
 def anything_new(session: Session, case: Case) -> bool:
