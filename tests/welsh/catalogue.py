@@ -47,6 +47,12 @@ VICTIM_SOURCES: tuple[tuple[str, str], ...] = (
     ("portal/rights_forms.py", "python"),
     ("portal/consent_words.py", "python"),
     ("portal/errors.py", "python"),
+    # Services whose words reach the victim's pages, download or calendar files.
+    ("portal/services/disclosure.py", "python"),
+    ("portal/services/whats_new.py", "python"),
+    ("portal/services/reminders.py", "python"),
+    ("portal/services/calendar_files.py", "python"),
+    ("portal/services/rights.py", "python"),
     ("notifications/unsubscribe_views.py", "python"),
 )
 # The keywords `make messages` extracts with (Makefile: -k _l -k lazy_gettext).
