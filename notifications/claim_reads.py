@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, select
 
-from notifications.models import NOTIFICATIONS, POINTS, PREFERENCES, Status
+from notifications.models import NOTIFICATIONS, POINTS, PREFERENCES, Status, is_usable
 from portal.models import User
 
 USERS = cast(Table, User.__table__)
@@ -33,13 +33,7 @@ class Point:
 
     @property
     def usable(self) -> bool:
-        """As ``ContactPoint.usable``."""
-        return bool(
-            self.enabled
-            and self.verified_at is not None
-            and self.safe_confirmed_at is not None
-            and self.opted_out_at is None
-        )
+        return is_usable(self)
 
 
 @functools.cache

@@ -66,6 +66,17 @@ class ConsentSource:
     EMAIL_LINK = "email_link"  # the unsubscribe link in an email (RFC 8058 one-click)
 
 
+def is_usable(point: Any) -> bool:
+    """Enabled, verified, confirmed safe and not opted out: a contact point (or a row read with
+    those columns) that may be sent to. ``ContactPoint.usable`` is the same rule in SQL."""
+    return bool(
+        point.enabled
+        and point.verified_at is not None
+        and point.safe_confirmed_at is not None
+        and point.opted_out_at is None
+    )
+
+
 class ContactPoint(IdMixin, TimestampMixin, Base):
     """A mobile number or email address one person has added. Usable only when enabled,
     confirmed safe, verified with a code, and not opted out."""
@@ -88,12 +99,7 @@ class ContactPoint(IdMixin, TimestampMixin, Base):
 
     @hybrid_property
     def usable(self) -> bool:
-        return bool(
-            self.enabled
-            and self.verified_at is not None
-            and self.safe_confirmed_at is not None
-            and self.opted_out_at is None
-        )
+        return is_usable(self)
 
     @usable.inplace.expression
     @classmethod
