@@ -19,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from portal.choices import options
 from portal.services.passphrases import MAX_LENGTH, has_unreadable_characters
 
 
@@ -172,7 +173,7 @@ class ContinueForm(FlaskForm):
 
 # Each language is named in itself, as language switchers do: someone who reads only one of
 # them must be able to find it.
-LANGUAGE_CHOICES = [("cy", "Cymraeg"), ("en", "English")]
+LANGUAGE_CHOICES = options([("cy", "Cymraeg"), ("en", "English")])
 
 
 class LanguageForm(FlaskForm):

@@ -29,6 +29,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.auth.forms import Readable
+from portal.choices import options
 from portal.journey import DATE_QUESTIONS, SECTIONS, Agency, Event
 from portal.models import ToldHow
 from portal.models.update import WELSH_KEYS
@@ -152,8 +153,8 @@ class UpdateForm(FlaskForm):
     def configure(self, ev: Event) -> None:
         """Choices that depend on the event being written about."""
         agencies = [a for a in Agency if a is not Agency.VICTIM or a in ev.who_tells]
-        self.source_agency.choices = [(a.value, str(a.label)) for a in agencies]
-        self.outcome.choices = [(o.key, str(o.label)) for o in ev.outcomes]
+        self.source_agency.choices = options((a.value, str(a.label)) for a in agencies)
+        self.outcome.choices = options((o.key, str(o.label)) for o in ev.outcomes)
         if ev.outcomes:
             self.outcome.validators = [InputRequired(message=_l("Choose the verdict"))]
         if ev.date_kind in DATE_QUESTIONS:
@@ -238,7 +239,7 @@ class ToldForm(FlaskForm):
     )
     how = RadioField(
         _l("How did you tell them?"),
-        choices=[(how.value, label) for how, label in TOLD_HOW.items()],
+        choices=options((how.value, label) for how, label in TOLD_HOW.items()),
         widget=GovRadioInput(),
         validators=[InputRequired(message=_l("Choose how you told them"))],
     )

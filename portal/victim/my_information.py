@@ -14,6 +14,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.access import role_required
+from portal.choices import options
 from portal.consent_words import export_words
 from portal.extensions import db
 from portal.logs import current_request_id
@@ -92,13 +93,15 @@ def erasure_request() -> BaseResponse | str:
     if not cases:
         abort(404)
     form = ErasureForm()
-    form.case.choices = [
-        (
-            str(c.id),
-            _("Your case, opened on %(date)s", date=format_date(c.opened_at, "d MMMM yyyy")),
-        )
-        for c in cases
-    ]
+    form.case.choices = options(
+        [
+            (
+                str(c.id),
+                _("Your case, opened on %(date)s", date=format_date(c.opened_at, "d MMMM yyyy")),
+            )
+            for c in cases
+        ]
+    )
     if len(cases) == 1 and not form.case.data:
         form.case.data = str(cases[0].id)
     if form.validate_on_submit():
