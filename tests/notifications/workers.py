@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import fields
@@ -44,7 +45,10 @@ def start_worker(
     env = worker_env(app, **extra)
     if fault:
         env["WAYPOINT_FAULT"] = fault
-    return subprocess.Popen(
+    # The worker's log goes to a file, never a pipe nobody reads: a pipe that fills (tracebacks
+    # of retried database errors on a busy machine) would block the worker mid-write.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the worker stops)
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -59,25 +63,47 @@ def start_worker(
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    _LOGS[process.pid] = log
+    return process
 
 
-def stop_worker(process: subprocess.Popen[bytes], timeout: float = 20.0) -> int:
+_LOGS: dict[int, Any] = {}
+
+
+def worker_log(process: subprocess.Popen[bytes]) -> str:
+    """The end of what the worker wrote to stderr (for a failing test's message)."""
+    log = _LOGS.pop(process.pid, None)
+    if log is None:
+        return ""
+    with log:
+        log.seek(0)
+        return log.read().decode(errors="replace")[-3000:]
+
+
+def stop_worker(process: subprocess.Popen[bytes], timeout: float = 60.0) -> int:
+    """SIGTERM, then wait as long as a deployment does (deploy/compose.yaml gives 60 s): on
+    SQLite a last record may wait out the busy timeout behind another worker's write."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
     try:
-        return process.wait(timeout=timeout)
+        code = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        raise AssertionError("the worker did not stop on SIGTERM") from None
+        raise AssertionError(
+            "the worker did not stop on SIGTERM; its log ends:\n" + worker_log(process)
+        ) from None
+    worker_log(process)
+    return code
 
 
 def kill_worker(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGKILL)
     process.wait()
+    worker_log(process)
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 60.0, interval: float = 0.1) -> None:
