@@ -7,12 +7,13 @@ words (notifications/render.py).
 from __future__ import annotations
 
 
-def _mutations(radical: str) -> tuple[str, ...]:
+def mutations(radical: str) -> tuple[str, ...]:
     """A Welsh word and the forms its first letter takes after other words (treigladau):
     soft ("ei ddedfryd", "ei lys"), nasal ("fy nhreial", "yn nhrosedd"), aspirate
     ("a thrais", "ei chyhuddo") and h- before a vowel ("ei hymosodiad"). A list of radicals
     alone would let "ei ddedfryd" or "fy nghyhuddo" through, since Welsh changes the start of
-    the word itself, so every mutated form is denied too."""
+    the word itself, so every mutated form is denied too. The glossary links these forms of
+    its Welsh terms too (portal/glossary.py)."""
     word = radical.lower()
     forms = {word}
     for start, soft, nasal, aspirate in _MUTATING:
@@ -94,4 +95,4 @@ DENYLIST_CY_RADICALS = (
     "tystiolaeth",  # evidence
     "datganiad",  # statement
 )
-DENYLIST_CY = tuple(sorted({f for w in DENYLIST_CY_RADICALS for f in _mutations(w)}))
+DENYLIST_CY = tuple(sorted({f for w in DENYLIST_CY_RADICALS for f in mutations(w)}))

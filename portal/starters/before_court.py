@@ -125,9 +125,9 @@ BEFORE_COURT: dict[str, Starter] = {
         _l("The police have released the suspect on bail while the investigation continues."),
         _l(
             "Bail means the suspect must follow rules, called bail conditions. For example, "
-            "they may be told not to contact you or not to go to certain places. The "
-            "conditions that protect you are listed in this update. If the suspect breaks "
-            "them, they can be arrested."
+            "they may be told not to contact you or not to go to certain places. Your ISVA or "
+            "the officer in charge of your case can tell you the conditions that protect you. "
+            "If the suspect breaks them, they can be arrested."
         ),
         _l(
             "The investigation continues. Bail lasts until a set date. The police can extend, "
@@ -162,8 +162,9 @@ BEFORE_COURT: dict[str, Starter] = {
     "bail_changed": Starter(
         _l("The suspect's bail has changed."),
         _l(
-            "The police or the court can change or end bail conditions. This update says which "
-            "conditions have changed and which still apply."
+            "The police or the court can change or end bail conditions. Your ISVA or the "
+            "officer in charge of your case can tell you which conditions have changed and "
+            "which still apply."
         ),
         _l(
             "The suspect must keep to any conditions that still apply. If they break them, "
@@ -242,7 +243,7 @@ BEFORE_COURT: dict[str, Starter] = {
         _l(
             "The Crown Prosecution Service (CPS) has made a decision about the charges. The "
             "suspect will not be charged, or the case against them has been stopped or "
-            "changed. This update explains which."
+            "changed. Your ISVA can tell you which."
         ),
         _l(
             "The CPS decides whether the evidence is strong enough, and whether a prosecution "
@@ -282,7 +283,7 @@ BEFORE_COURT: dict[str, Starter] = {
         ),
     ),
     "vrr_outcome": Starter(
-        _l("The review of the decision has finished. This update tells you the result."),
+        _l("The review of the decision has finished. Your ISVA can tell you the result."),
         _l(
             "If the decision has been changed, the case can go ahead. If the decision has been "
             "kept, the reviewer should explain why."

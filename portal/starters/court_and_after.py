@@ -8,7 +8,10 @@ from portal.starters.common import ISVA_OR_WCU, Starter
 
 COURT_AND_AFTER: dict[str, Starter] = {
     "hearing_scheduled": Starter(
-        _l("A court hearing has been arranged. The date, time and place are in this update."),
+        _l(
+            "A court hearing has been arranged. The Witness Care Unit or your ISVA can tell you "
+            "the date, time and place."
+        ),
         _l(
             "Hearings before a trial are usually short. The court deals with things like the "
             "defendant's plea, bail, and plans for the trial. You do not usually need to go."
@@ -62,7 +65,10 @@ COURT_AND_AFTER: dict[str, Starter] = {
         ),
     ),
     "trial_date_set": Starter(
-        _l("The court has set a date for the trial. The date and place are in this update."),
+        _l(
+            "The court has set a date for the trial. The Witness Care Unit or your ISVA can tell "
+            "you the date and place."
+        ),
         _l(
             "You will probably be asked to give evidence at the trial. A trial can last several "
             "days, but you will usually only be needed for part of it. Sometimes a court gives "
@@ -86,8 +92,8 @@ COURT_AND_AFTER: dict[str, Starter] = {
             "change can be very hard, especially after getting ready for the trial."
         ),
         _l(
-            "The new date, or when a new date will be set, is in this update. The Witness Care "
-            "Unit will keep in touch."
+            "The Witness Care Unit will tell you the new date, or when a new date will be set, "
+            "and will keep in touch."
         ),
         _l(
             "The Witness Care Unit, or your ISVA. Your ISVA can help if you need to rearrange "
@@ -117,7 +123,10 @@ COURT_AND_AFTER: dict[str, Starter] = {
         ),
     ),
     "sentence": Starter(
-        _l("The judge has sentenced the defendant. The sentence is explained in this update."),
+        _l(
+            "The judge has sentenced the defendant. Your ISVA or the Witness Care Unit can "
+            "explain the sentence."
+        ),
         _l(
             "Judges follow sentencing guidelines that all courts use. Someone sent to prison "
             "usually spends part of the sentence in prison and the rest in the community, on "
@@ -139,7 +148,10 @@ COURT_AND_AFTER: dict[str, Starter] = {
         ),
     ),
     "appeal": Starter(
-        _l("There is an appeal in the case. The details are in this update."),
+        _l(
+            "There is an appeal in the case. Your ISVA or the Witness Care Unit can tell you the "
+            "details."
+        ),
         _l(
             "An appeal asks a higher court to look again at the verdict, the sentence, or both. "
             "The Court of Appeal first decides whether an appeal can go ahead."

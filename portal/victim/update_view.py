@@ -57,12 +57,14 @@ def update_view(
     sections = welsh or update.sections
     reason = (welsh or {}).get("reason") or update.reason
     outcome = next((o.label for o in ev.outcomes if o.key == update.outcome), None)
+    text_language = "cy" if welsh else "en"
+    reason_language = "cy" if (welsh or {}).get("reason") else "en"
     return UpdateView(
         update=update,
         title=ev.title,
         agency=Agency(update.source_agency).label,
-        sections=[(label, link_terms(sections[key])) for key, label in SECTIONS],
-        reason=link_terms(reason) if reason else None,
+        sections=[(label, link_terms(sections[key], text_language)) for key, label in SECTIONS],
+        reason=link_terms(reason, reason_language) if reason else None,
         outcome=outcome,
         info_pages=[p for slug in ev.info_pages if (p := info_page(slug)) is not None],
         window=deadlines.window_for(update.event_key, update.event_date),
@@ -72,7 +74,7 @@ def update_view(
         date_label=DATE_LABELS[ev.date_kind] if ev.date_kind else None,
         event_date=update.event_date,
         previous_event_date=update.previous_event_date,
-        text_language="cy" if welsh else "en",
+        text_language=text_language,
         english_note=reader == "cy" and welsh is None,
         told_on=update.told_on,
         told_by=audit.first_name(update.told_by) if update.told_on else "",

@@ -148,3 +148,17 @@ def test_category_choices_and_quiet_hours_are_saved_and_logged(session, client_r
 def test_staff_cannot_reach_the_victim_preferences(session, client_request, login_as):
     login_as(make_user(session, make_org(session), Role.ISVA))
     client_request.get("victim.preferences", _expected_status=404)
+
+
+def test_the_code_link_names_its_channel_in_one_welsh_sentence(session, client_request, login_as):
+    """Screen readers hear "Rhowch y cod ar gyfer negeseuon testun", translated whole, not
+    "Rhowch y cod" + "ar gyfer" + the lower-cased channel pieced together."""
+    victim = _victim(session, login_as)
+    victim.language = "cy"
+    session.flush()
+    client_request.post("victim.add_contact", {"address": MOBILE, "safe": "y"}, channel="sms")
+    page = client_request.get("victim.preferences")
+    link = page.find("a", href=lambda h: bool(h) and h.endswith("/my-case/preferences/sms/confirm"))
+    assert link.find(attrs={"aria-hidden": "true"}).get_text() == "Rhowch y cod"
+    hidden = link.select_one(".govuk-visually-hidden").get_text()
+    assert hidden == "Rhowch y cod ar gyfer negeseuon testun"

@@ -95,6 +95,29 @@ def test_apostrophes_straight_or_curly_match():
         ]
 
 
+@pytest.mark.usefixtures("in_request")
+def test_welsh_text_is_linked_on_the_terms_welsh_names_mutated_or_not():
+    text = (
+        "Mae’r sawl a ddrwgdybir ar fechnïaeth. Mae amodau mechnïaeth yn berthnasol. Bydd "
+        "y CPS yn esbonio ei ddedfryd i’r Bwrdd Parôl. Ble mae’r swyddog sy’n gyfrifol am yr "
+        "achos? Mae’r dyddiad ar gyfer y GWRANDAWIAD wedi newid."
+    )
+    assert [(href.split("#term-")[1], found) for href, found in _links(link_terms(text, "cy"))] == [
+        ("suspect", "sawl a ddrwgdybir"),
+        ("bail", "fechnïaeth"),  # "mechnïaeth" after "ar": soft mutation
+        ("bail-conditions", "amodau mechnïaeth"),  # the longer term wins over "mechnïaeth"
+        ("cps", "CPS"),
+        ("sentence", "ddedfryd"),
+        ("parole-board", "Bwrdd Parôl"),  # the name is "y Bwrdd Parôl": found after "i'r"
+        ("officer-in-charge", "swyddog sy’n gyfrifol am yr achos"),
+        ("hearing", "GWRANDAWIAD"),
+    ]  # "Ble" (where) is not "ple" (plea) softened
+    # English text (a Welsh reader's update with no Welsh) is still matched in English, and
+    # Welsh text is not matched on the English phrases.
+    assert [found for _, found in _links(link_terms("He is on bail.", "en"))] == ["bail"]
+    assert _links(link_terms("Trial bail CPSs", "cy")) == []
+
+
 @pytest.mark.parametrize(
     "hostile",
     [

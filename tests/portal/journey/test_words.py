@@ -161,3 +161,34 @@ def test_starter_sentences_are_short():
             if len(sentence.split()) > 30:
                 long.append((where, sentence))
     assert not long
+
+
+# A starter is often published as written (a partner system's event becomes a draft with it), so
+# it must not promise details the update has no place for. Only these promises are kept: each
+# names something the update cannot be published without (the reason for a date change, the
+# verdict).
+PROMISE = re.compile(
+    r"\b(?:listed|explained|set out|are|is)\s+in\s+this\s+update\b"
+    r"|\bthis\s+update\s+(?:says|explains|lists|tells\s+you)\b",
+    re.IGNORECASE,
+)
+KEPT_PROMISES = {
+    ("trial_date_changed", "The reason is in this update."),
+    ("verdict", "It is in this update."),
+}
+
+
+@pytest.mark.usefixtures("in_request")
+def test_no_starter_text_promises_details_the_update_has_no_place_for():
+    events = {e.key: e for e in EVENTS}
+    promises = {
+        (where.split(".")[0], sentence)
+        for where, text in _starter_texts()
+        for sentence in re.split(r"(?<=[.?!])\s+", str(text))
+        if PROMISE.search(sentence)
+    }
+    assert promises == KEPT_PROMISES
+    assert events["trial_date_changed"].requires_reason
+    assert events["verdict"].outcomes
+    assert PROMISE.search("The conditions that protect you are listed in this update.")
+    assert PROMISE.search("This update says which conditions have changed.")

@@ -107,6 +107,26 @@ def test_a_welsh_reader_sees_the_welsh_text(world, login_as, client_request):
     assert article.find(attrs={"data-testid": "english-note"}) is None
 
 
+def test_a_welsh_readers_welsh_text_links_the_welsh_glossary_terms(world, login_as, client_request):
+    world.victim.language = "cy"
+    draft = starter_draft("hearing_scheduled")
+    draft.welsh = {**WELSH, "what_it_means": "Bydd y gwrandawiad yn trafod mechnïaeth."}
+    update = updates.publish(
+        world.session,
+        world.case,
+        world.isva,
+        updates.save_draft(world.session, world.case, world.isva, draft),
+    )
+    update.read_at = update.published_at
+    login_as(world.victim)
+    page = client_request.get("victim.update_page", case_id=world.case.id, update_id=update.id)
+    links = {a.get_text(): a["href"] for a in page.find("article").select("p.wp-update__text a")}
+    assert links == {
+        "gwrandawiad": "/information/glossary#term-hearing",
+        "mechnïaeth": "/information/glossary#term-bail",
+    }
+
+
 def test_without_welsh_text_a_welsh_reader_gets_the_english_with_a_note(
     world, login_as, client_request
 ):
