@@ -85,10 +85,12 @@ def test_a_timeout_is_in_doubt_and_reconciled_before_any_retry(
     if twilio_saw_it:
         assert histories == [["sending", "in_doubt", "reconciling", "sent"]]
     else:
-        assert histories == [
-            ["sending", "in_doubt", "reconciling", "not_seen"],
-            ["sending", "sent"],
-        ]
+        # Twilio never saw it: reconciled as not seen, and only then sent again. On a busy
+        # machine a retry may itself time out; it is settled the same way before the next.
+        unseen = ["sending", "in_doubt", "reconciling", "not_seen"]
+        assert len(histories) >= 2
+        assert histories[:-1] == [unseen] * (len(histories) - 1)
+        assert histories[-1] == ["sending", "sent"]
 
 
 def test_an_in_doubt_email_is_not_resent_but_becomes_a_task(notify_app, app_session, smtp_server):
