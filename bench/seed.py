@@ -74,7 +74,10 @@ TABLES = (
 
 
 def database_url(victims: int) -> str:
-    return f"{SERVER}/waypoint_bench_{victims}"
+    """``waypoint_bench_<victims>``; ``BENCH_DATABASE_PREFIX`` gives another name, so that two
+    people benchmarking on one server do not reseed each other's databases."""
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX") or "waypoint_bench"
+    return f"{SERVER}/{prefix}_{victims}"
 
 
 def new_keys() -> dict[str, str]:
