@@ -74,7 +74,10 @@ TABLES = (
 
 
 def database_url(victims: int) -> str:
-    return f"{SERVER}/waypoint_bench_{victims}"
+    """``waypoint_bench_<victims>``; ``BENCH_DATABASE_PREFIX`` gives another name, so that two
+    people benchmarking on one server do not reseed each other's databases."""
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX") or "waypoint_bench"
+    return f"{SERVER}/{prefix}_{victims}"
 
 
 def new_keys() -> dict[str, str]:
@@ -166,11 +169,16 @@ def copy_rows(
 
 
 def check_columns(table: str, columns: Sequence[str]) -> None:
-    """Every NOT NULL column of the model is given (the models are the schema's source)."""
+    """Every NOT NULL column of the model without a server default is given (the models are the
+    schema's source; a server default fills the rest, as it does for the portal's inserts)."""
     from portal.db import Base
 
     model_table = Base.metadata.tables[table]
-    missing = [c.name for c in model_table.columns if not c.nullable and c.name not in columns]
+    missing = [
+        c.name
+        for c in model_table.columns
+        if not c.nullable and c.server_default is None and c.name not in columns
+    ]
     unknown = [c for c in columns if c not in model_table.columns]
     if missing or unknown:
         raise SystemExit(f"{table}: NOT NULL columns not seeded {missing}, unknown {unknown}")

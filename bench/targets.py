@@ -23,10 +23,10 @@ class Page:
     cookie: str  # "name=value" for the Cookie header
 
 
-def server_env(victims: int) -> dict[str, str]:
+def server_env(victims: int, url: str | None = None) -> dict[str, str]:
     """Production settings for the seeded database (secrets as seeded; providers never called
-    by the pages measured)."""
-    url = database_url(victims)
+    by the pages measured). ``url`` names a database seeded elsewhere (``--database-url``)."""
+    url = url or database_url(victims)
     keys = json.loads(keys_file(url).read_text())
     return {
         "WAYPOINT_ENV": "production",
@@ -47,11 +47,11 @@ def server_env(victims: int) -> dict[str, str]:
     }
 
 
-def make_app(victims: int) -> Any:
+def make_app(victims: int, url: str | None = None) -> Any:
     from portal import create_app
     from portal.config import Settings
 
-    return create_app(Settings.from_env(server_env(victims)))
+    return create_app(Settings.from_env(server_env(victims, url)))
 
 
 def pages(app: Any) -> list[Page]:

@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from portal import crypto, errors, proxy, security
+from portal import crypto, errors, jinja_i18n, proxy, security
 from portal import logs as request_log
 from portal.config import PROJECT_ROOT, Settings
 from portal.db import end_request_transaction
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    jinja_i18n.install(app)  # after Flask-Babel's: the same catalogues, looked up once
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

@@ -176,9 +176,13 @@ def caseload(
 ) -> Caseload:
     """One page of the caseload. ``signals`` keeps cases with any of them (none: all)."""
     everything = rows_for(session, user, scope, q=q, isva=isva, closed=closed, now=now)
-    counts = {s: sum(1 for r in everything if s in r.signals) for s in Signal}
+    present = [(r, r.signals) for r in everything]  # once per case: a caseload can be 1,000+
+    counts = dict.fromkeys(Signal, 0)
+    for _, on in present:
+        for s in on:
+            counts[s] += 1
     wanted = set(signals)
-    kept = [r for r in everything if not wanted or wanted & r.signals]
+    kept = [r for r, on in present if not wanted or wanted & on]
     ordered = sort_rows(kept, sort)
     pages = max(1, -(-len(ordered) // per_page))
     number = min(max(1, page), pages)

@@ -101,20 +101,31 @@ class Row:
 
     @property
     def signals(self) -> set[Signal]:
-        present = {
-            Signal.UNREAD: self.unread > 0,
-            Signal.REPLY_OVERDUE: self.reply_overdue,
-            Signal.CALLBACKS: self.callbacks > 0,
-            Signal.HELD: self.held > 0,
-            Signal.HELD_ESCALATED: self.held_escalated > 0,
-            Signal.CODE_OVERDUE: self.code_overdue > 0,
-            Signal.CODE_DUE_SOON: self.code_due_soon > 0,
-            Signal.CHECKIN: self.checkin_due_since is not None,
-            Signal.FAILED: self.failed > 0,
-            Signal.HEARING: self.next_hearing is not None,
-            Signal.WINDOW: self.window_closes is not None,
-        }
-        return {signal for signal, on in present.items() if on}
+        """Read for every case in scope, several times per caseload: plain tests, no dict."""
+        present = set()
+        if self.unread > 0:
+            present.add(Signal.UNREAD)
+        if self.reply_overdue:
+            present.add(Signal.REPLY_OVERDUE)
+        if self.callbacks > 0:
+            present.add(Signal.CALLBACKS)
+        if self.held > 0:
+            present.add(Signal.HELD)
+        if self.held_escalated > 0:
+            present.add(Signal.HELD_ESCALATED)
+        if self.code_overdue > 0:
+            present.add(Signal.CODE_OVERDUE)
+        if self.code_due_soon > 0:
+            present.add(Signal.CODE_DUE_SOON)
+        if self.checkin_due_since is not None:
+            present.add(Signal.CHECKIN)
+        if self.failed > 0:
+            present.add(Signal.FAILED)
+        if self.next_hearing is not None:
+            present.add(Signal.HEARING)
+        if self.window_closes is not None:
+            present.add(Signal.WINDOW)
+        return present
 
     @property
     def urgency(self) -> int:
