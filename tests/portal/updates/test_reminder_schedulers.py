@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import uuid
 from datetime import date, datetime, time, timedelta
 
 import time_machine
@@ -59,8 +60,8 @@ def _race(app, monkeypatch, job_name: str, claim_module, moment: datetime) -> li
     return sorted(results)
 
 
-def test_two_schedulers_send_one_reminder(make_app, monkeypatch):
-    app = make_app()
+def _victim_with_a_hearing(app) -> uuid.UUID:
+    """A victim with reminders on and a published hearing, committed; their id."""
     with time_machine.travel(START, tick=False), app.test_request_context():
         session = db.session()
         org = make_org(session)
@@ -76,6 +77,12 @@ def test_two_schedulers_send_one_reminder(make_app, monkeypatch):
         session.commit()
         victim_id = victim.id
         db.session.remove()
+    return victim_id
+
+
+def test_two_schedulers_send_one_reminder(make_app, monkeypatch):
+    app = make_app()
+    victim_id = _victim_with_a_hearing(app)
     moment = datetime.combine(HEARING - timedelta(days=7), time(9, 0, 5), tzinfo=LONDON)
     assert _race(app, monkeypatch, "sweep", reminders, moment) == [0, 1]
     with app.app_context():
@@ -116,20 +123,7 @@ def test_two_schedulers_send_one_automatic_checkin(make_app, monkeypatch):
 
 def test_the_publish_due_command_sends_due_reminders(make_app):
     app = make_app()
-    with time_machine.travel(START, tick=False), app.test_request_context():
-        session = db.session()
-        org = make_org(session)
-        isva = make_user(session, org, Role.ISVA)
-        victim = make_user(session, org, Role.VICTIM)
-        add_points(session, victim)
-        case = make_case(session, org, victim, isva, opened_at=START - timedelta(days=2))
-        reminders.save_settings(
-            session, victim, court_dates=True, time_limits=False, calendar_words=False
-        )
-        draft = starter_draft("hearing_scheduled", event_date=HEARING)
-        updates.publish(session, case, isva, updates.save_draft(session, case, isva, draft))
-        session.commit()
-        db.session.remove()
+    _victim_with_a_hearing(app)
     runner = app.test_cli_runner()
     moment = datetime.combine(HEARING - timedelta(days=1), time(9, 1), tzinfo=LONDON)
     with time_machine.travel(moment, tick=False):
