@@ -23,9 +23,9 @@ from typing import Any
 
 import psycopg
 
-from bench.targets import make_app, pages
+from bench.targets import PUBLIC_BASE_URL, in_process
 
-BASE_URL = "https://waypoint.bench.invalid"
+BASE_URL = PUBLIC_BASE_URL
 
 
 def backend_seconds(engine: Any) -> float | None:
@@ -60,13 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key")
     parser.add_argument("--limit", type=int, default=40)
     args = parser.parse_args(argv)
-    app = make_app(args.victims, args.database_url)
-    from portal.extensions import db
-
-    with app.app_context():
-        targets = pages(app)
-        engine = db.engine
-    client = app.test_client(use_cookies=False)  # the Cookie header as given
+    targets, engine, client = in_process(args.victims, args.database_url)
     for page in targets:
         headers = {"Cookie": page.cookie}
         for _ in range(3):  # warm: templates compiled, first-use queries

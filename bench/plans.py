@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-from bench.targets import make_app, pages
+from bench.targets import PUBLIC_BASE_URL, in_process
 
 RESULTS = Path("bench/results")
 LARGE_TABLE_ROWS = 10_000
@@ -82,17 +82,11 @@ def explain(engine: Any, statements: list[tuple[str, Any]]) -> tuple[list[str], 
 
 
 def capture_pages(victims: int) -> list[PagePlans]:
-    app = make_app(victims)
-    from portal.extensions import db
-
+    targets, engine, client = in_process(victims)
     results = []
-    with app.app_context():
-        targets = pages(app)
-        engine = db.engine
-    client = app.test_client(use_cookies=False)  # the Cookie header as given
     for page in targets:
         headers = {"Cookie": page.cookie}
-        base = "https://waypoint.bench.invalid"
+        base = PUBLIC_BASE_URL
         client.get(page.path, headers=headers, base_url=base)  # warm: first-use queries
         with capture(engine) as statements:
             response = client.get(page.path, headers=headers, base_url=base)

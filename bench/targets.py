@@ -14,6 +14,7 @@ from portal.normalise import normalise_email
 
 BENCH_CASE = "WP-0000000"  # case 0: its ISVA is isva0, who holds every n-th case
 BENCH_ISVA = "isva0@bench.example.org"
+PUBLIC_BASE_URL = "https://waypoint.bench.invalid"
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def server_env(victims: int, url: str | None = None) -> dict[str, str]:
     return {
         "WAYPOINT_ENV": "production",
         "DATABASE_URL": url.replace("postgresql://", "postgresql+psycopg://"),
-        "PUBLIC_BASE_URL": "https://waypoint.bench.invalid",
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
         "SMS_PROVIDER": "twilio",
         "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
@@ -52,6 +53,18 @@ def make_app(victims: int, url: str | None = None) -> Any:
     from portal.config import Settings
 
     return create_app(Settings.from_env(server_env(victims, url)))
+
+
+def in_process(victims: int, url: str | None = None) -> tuple[list[Page], Any, Any]:
+    """The pages, the app's engine and a test client that sends each page's Cookie header as
+    given: for measuring pages in this process (bench.cpu, bench.plans)."""
+    app = make_app(victims, url)
+    from portal.extensions import db
+
+    with app.app_context():
+        targets = pages(app)
+        engine = db.engine
+    return targets, engine, app.test_client(use_cookies=False)
 
 
 def pages(app: Any) -> list[Page]:
