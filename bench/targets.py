@@ -76,7 +76,7 @@ def pages(app: Any) -> list[Page]:
     from portal.crypto import lookup_hash
     from portal.extensions import db
     from portal.models import Case, User
-    from portal.services import sessions
+    from portal.services.accounts import sessions
 
     with app.test_request_context(base_url="https://waypoint.bench.invalid"):
         session = db.session()

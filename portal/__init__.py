@@ -130,7 +130,7 @@ def _register_template_globals(app: Flask, settings: Settings) -> None:
 
     @app.context_processor
     def inject_service() -> dict[str, Any]:
-        from portal.services.organisation_settings import for_signed_in_user
+        from portal.services.accounts.organisation_settings import for_signed_in_user
 
         service_name, crisis_contacts = for_signed_in_user(settings)
         return {

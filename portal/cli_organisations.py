@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Organisation, Role, User
-from portal.services.organisation_settings import (
+from portal.services.accounts.organisation_settings import (
     OrganisationSettings,
     SettingsError,
     crisis_contacts_from_lines,
 )
-from portal.services.provisioning import (
+from portal.services.accounts.provisioning import (
     ProvisioningError,
     create_organisation,
     find_organisation,

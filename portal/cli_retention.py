@@ -22,7 +22,7 @@ def run_command(dry_run: bool) -> None:
     """Destroy case content and contact details past the retention period."""
     from sqlalchemy.orm import Session
 
-    from portal.services import retention
+    from portal.services.rights import retention
 
     engine = db.engine.execution_options(sqlite_begin="IMMEDIATE")
     with current_app.test_request_context(), Session(bind=engine) as session:

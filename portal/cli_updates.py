@@ -40,8 +40,8 @@ def _in_transaction(job: Callable[[Session], int]) -> int:
 def run_once() -> int:
     """One pass: publish what is due, then reminders and check-ins, each in its own transaction
     (one failing does not hold back the others). Returns how many updates were published."""
-    from portal.services import checkins, reminders
-    from portal.services.update_schedule import publish_due
+    from portal.services.updates import checkins, reminders
+    from portal.services.updates.schedule import publish_due
 
     published = _in_transaction(publish_due)
     for name, job in (("reminders", reminders.sweep), ("check-ins", checkins.sweep)):

@@ -1,15 +1,16 @@
 """The case journey (docs/JOURNEY.md) as data: the one place that knows the events.
 
 Each `Event` says who tells the victim, which Victims' Code right applies, the deadline the
-agency must meet (working days, see `portal.services.deadlines`), any window the victim can act
-in, whether it is sensitive (content note and staged disclosure) or ISVA-first (held until the
-ISVA confirms support is in place), the information pages that explain it, and the
-plain-English starter text for the five questions every update answers
-(`portal.starters`). The types live in `portal.journey_model`.
+agency must meet (working days, see `portal.services.updates.deadlines`), any window the victim
+can act in, whether it is sensitive (content note and staged disclosure) or ISVA-first (held
+until the ISVA confirms support is in place), the information pages that explain it, and the
+plain-English starter text for the five questions every update answers (`portal.starters`). The
+types live in `portal.journey_model`.
 
 A sensitive event's ``content_note`` is what the victim reads before choosing to read the
-update: the kind of news in general words only, never its outcome (``portal.services.disclosure``
-shows it). The organisation reviews these wordings here, in one place.
+update: the kind of news in general words only, never its outcome
+(``portal.services.updates.disclosure`` shows it). The organisation reviews these wordings here,
+in one place.
 
 Categories group events for victims' notification choices ("tell me", "my ISVA tells me
 first", "don't notify me"). Stages are what the victim's progress indicator shows; their order

@@ -67,8 +67,8 @@ _STAGE_LABELS = {
 class Deadline:
     """The agency's duty under the Victims' Code (enhanced rights), in working days.
 
-    `counts_from` says what the clock starts at; `portal.services.deadlines.due_by` starts it
-    at the moment the agency learned of the event.
+    `counts_from` says what the clock starts at; `portal.services.updates.deadlines.due_by`
+    starts it at the moment the agency learned of the event.
     """
 
     working_days: int
@@ -146,7 +146,7 @@ class Event:
     outcomes: tuple[Outcome, ...] = ()
     requires_reason: bool = False
     # The event's date is one the victim plans around ("hearing", "trial", ...): an update that
-    # moves it needs a reason the victim sees (portal.services.date_changes).
+    # moves it needs a reason the victim sees (portal.services.updates.date_changes).
     date_kind: str | None = None
     content_note: object | None = None
     compose_hint: object | None = None  # for the ISVA writing the update, never the victim

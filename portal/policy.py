@@ -30,7 +30,8 @@ from portal.clock import utcnow
 from portal.extensions import db, login_manager
 from portal.logs import current_request_id
 from portal.models import AuditOutcome, Case, Organisation, Role, User
-from portal.services import audit, availability
+from portal.services import audit
+from portal.services.messaging import availability
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,7 +63,7 @@ class Relation(enum.StrEnum):
     ORG_SUPERVISOR = "org_supervisor"
     ORG_ADMIN = "org_admin"
     # Issue 6: an ISVA covering for the case's assigned ISVA while that ISVA is out of office
-    # (portal/services/availability.py). Lasts exactly as long as the absence.
+    # (portal/services/messaging/availability.py). Lasts exactly as long as the absence.
     COVER = "cover"
 
 

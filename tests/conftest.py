@@ -129,7 +129,7 @@ def login_as(app: Flask, client: FlaskClient, session: Session) -> Callable[[Use
     """Sign a user in on the test client without the sign-in form: a real server-side session
     (as after passphrase and TOTP), its token in the client's session cookie."""
     from portal.auth.loader import SESSION_KEY
-    from portal.services.sessions import SessionLimits, start
+    from portal.services.accounts.sessions import SessionLimits, start
 
     def login(user: User) -> User:
         token, _record = start(

@@ -20,7 +20,8 @@ from portal.access import ACCESS_ATTR, public
 from portal.api import bp, error_response
 from portal.api.openapi import API_MAX_BYTES, document
 from portal.extensions import db, limiter
-from portal.services import partner_events, partners
+from portal.services.partners import events as partner_events
+from portal.services.partners import systems as partners
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])

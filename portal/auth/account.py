@@ -27,7 +27,8 @@ from portal.auth.views import EVERYONE, bp
 from portal.extensions import db, limiter
 from portal.models import Role, SessionEndReason, User
 from portal.passwords import verify_password
-from portal.services import accounts, sessions, totp
+from portal.services.accounts import credentials as accounts
+from portal.services.accounts import sessions, totp
 
 
 def _me() -> User:

@@ -20,7 +20,7 @@ from wtforms import Field, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.choices import options
-from portal.services.passphrases import MAX_LENGTH, has_unreadable_characters
+from portal.services.accounts.passphrases import MAX_LENGTH, has_unreadable_characters
 
 
 class Readable:

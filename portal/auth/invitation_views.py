@@ -25,8 +25,8 @@ from portal.auth.throttle import (
 from portal.auth.views import after_passphrase, bp
 from portal.extensions import db, limiter
 from portal.models import Invitation, InvitationPurpose, User
-from portal.services import invitations, passphrase_reset
-from portal.services.accounts import AccountError, parse_identifier
+from portal.services.accounts import invitations, passphrase_reset
+from portal.services.accounts.credentials import AccountError, parse_identifier
 
 INVITATION_KEY = "invitation"
 # How long a browser may take between opening the link and choosing a passphrase.

@@ -21,8 +21,8 @@ from werkzeug.wrappers import Response
 from portal.access import access_rule
 from portal.extensions import db, login_manager
 from portal.models import SessionEndReason, User
-from portal.services import sessions
-from portal.services.sessions import Resolved, SessionLimits
+from portal.services.accounts import sessions
+from portal.services.accounts.sessions import Resolved, SessionLimits
 
 SESSION_KEY = "sid"
 PENDING_KEY = "pending"

@@ -24,7 +24,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
 from portal.crypto import lookup_hash
-from portal.services.accounts import parse_identifier
+from portal.services.accounts.credentials import parse_identifier
 
 SIGN_IN_PER_IDENTIFIER = "10 per minute; 50 per hour"
 SIGN_IN_PER_IP = "30 per minute"

@@ -22,7 +22,7 @@ from portal.auth.throttle import (
 from portal.auth.views import bp, landing
 from portal.extensions import db, limiter
 from portal.models import User
-from portal.services import totp
+from portal.services.accounts import totp
 
 
 def _expired() -> BaseResponse:

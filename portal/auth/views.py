@@ -27,7 +27,8 @@ from portal.auth.throttle import (
 )
 from portal.extensions import db, limiter
 from portal.models import Role, SessionEndReason, User
-from portal.services import accounts, sessions
+from portal.services.accounts import credentials as accounts
+from portal.services.accounts import sessions
 from portal.urls import safe_next
 
 bp = Blueprint("auth", __name__)

@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 
 from portal.auth.forms import Readable
 from portal.normalise import InvalidIdentifierError, normalise_email
-from portal.services.accounts import normalise_uk_mobile
+from portal.services.accounts.credentials import normalise_uk_mobile
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 /_-]*$"
 

@@ -24,8 +24,8 @@ from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Case, Role, User
 from portal.policy import Action, Audience, case_route
-from portal.services import invitations
-from portal.services.accounts import AccountError
+from portal.services.accounts import invitations
+from portal.services.accounts.credentials import AccountError
 
 ROLE_LABELS = {
     Role.ISVA: _l("ISVA"),

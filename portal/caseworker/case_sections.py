@@ -26,7 +26,8 @@ from portal.extensions import db
 from portal.models import Case, User
 from portal.models.contact_notes import VoicemailSafe
 from portal.policy import Action, Audience, can, case_route
-from portal.services import audit, casework
+from portal.services import audit
+from portal.services.caseload import casework
 
 
 def _me() -> User:

@@ -16,7 +16,7 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.models import Role, User
 from portal.services import audit
-from portal.services.caseload import PER_PAGE, UNASSIGNED, Scope, Signal, Sort, caseload
+from portal.services.caseload.listing import PER_PAGE, UNASSIGNED, Scope, Signal, Sort, caseload
 
 
 def _choice(enum_type: Any, value: str | None, default: Any) -> Any:

@@ -19,7 +19,8 @@ from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Case
 from portal.policy import Action, Audience, can, case_route
-from portal.services import audit, cases
+from portal.services import audit
+from portal.services.caseload import assignment as cases
 
 
 class IsvaChoice(RadioField):

@@ -29,7 +29,8 @@ from portal.journey import Agency
 from portal.logs import current_request_id
 from portal.models import AuditOutcome, Role, User
 from portal.policy import Action, can
-from portal.services import audit, compliance
+from portal.services import audit
+from portal.services.caseload import compliance
 
 RIGHTS: dict[int, Any] = {
     0: _l("No Victims' Code right"),

@@ -27,7 +27,11 @@ from portal.choices import options
 from portal.extensions import db
 from portal.models import CallbackRequest, Case, Organisation, Role
 from portal.policy import Action, Audience, can, case_route
-from portal.services import audit, callbacks, message_inbox, message_notes, messaging
+from portal.services import audit
+from portal.services.messaging import callbacks
+from portal.services.messaging import inbox as message_inbox
+from portal.services.messaging import messages as messaging
+from portal.services.messaging import notes as message_notes
 
 
 class ReplyForm(FlaskForm):

@@ -28,8 +28,10 @@ from portal.choices import options
 from portal.extensions import db
 from portal.models import Role
 from portal.models.message import Absence
-from portal.services import availability, message_notes, messaging
-from portal.services.cases import assignable_isvas
+from portal.services.caseload.assignment import assignable_isvas
+from portal.services.messaging import availability
+from portal.services.messaging import messages as messaging
+from portal.services.messaging import notes as message_notes
 
 
 class SavedReplyForm(FlaskForm):

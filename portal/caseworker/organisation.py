@@ -15,7 +15,7 @@ from portal.logs import current_request_id
 from portal.models import Role, User
 from portal.policy import Action, can
 from portal.rights_forms import OrganisationForm
-from portal.services import organisation_settings as org_settings
+from portal.services.accounts import organisation_settings as org_settings
 
 
 def _lines(contacts: list[org_settings.CrisisContact]) -> str:

@@ -31,7 +31,7 @@ from portal.choices import options
 from portal.extensions import db
 from portal.models import Role, User
 from portal.models.partner import Partner
-from portal.services import partners as service
+from portal.services.partners import systems as service
 
 
 class PartnerForm(FlaskForm):

@@ -17,7 +17,7 @@ from portal.caseworker.account_forms import DisableForm
 from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Role, User
-from portal.services import accounts
+from portal.services.accounts import credentials as accounts
 
 STAFF_ROLES = (Role.ISVA, Role.SUPERVISOR, Role.ADMIN)
 

@@ -18,8 +18,9 @@ from portal.models import Case, Role, User
 from portal.models.rights import ErasureRequest
 from portal.policy import Action, Audience, case_route
 from portal.rights_forms import DecideErasureForm, RecordSarForm, ReleaseForm
-from portal.services import rights, rights_requests
-from portal.services.deadlines import london_today
+from portal.services.rights import requests as rights_requests
+from portal.services.rights import subject_access as rights
+from portal.services.updates.deadlines import london_today
 from portal.victim.my_information import FORMATS, download
 
 

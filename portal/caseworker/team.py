@@ -13,10 +13,11 @@ from portal.caseworker import bp
 from portal.extensions import db
 from portal.models import Role, User
 from portal.models.message import Absence
-from portal.services import audit, availability
-from portal.services.caseload import Signal
-from portal.services.caseload import team as team_summary
-from portal.services.deadlines import london_today
+from portal.services import audit
+from portal.services.caseload.listing import Signal
+from portal.services.caseload.listing import team as team_summary
+from portal.services.messaging import availability
+from portal.services.updates.deadlines import london_today
 
 
 @bp.get("/team")

@@ -33,8 +33,8 @@ from portal.choices import options
 from portal.journey import DATE_QUESTIONS, SECTIONS, Agency, Event
 from portal.models import ToldHow
 from portal.models.update import WELSH_KEYS
-from portal.services.deadlines import LONDON
-from portal.services.updates import NOTE_MAX, REASON_MAX, SECTION_MAX
+from portal.services.updates.deadlines import LONDON
+from portal.services.updates.writing import NOTE_MAX, REASON_MAX, SECTION_MAX
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 

@@ -33,15 +33,11 @@ from portal.extensions import db
 from portal.journey import CATEGORIES, EVENTS, SECTIONS, event
 from portal.models import Case, ToldHow, Update, UpdateStatus, User
 from portal.policy import Action, Audience, can, case_route
-from portal.services import (
-    checkins,
-    date_changes,
-    disclosure,
-    update_queries,
-    update_schedule,
-    updates,
-)
-from portal.services.deadlines import LONDON
+from portal.services.updates import checkins, date_changes, disclosure
+from portal.services.updates import queries as update_queries
+from portal.services.updates import schedule as update_schedule
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import LONDON
 from portal.victim.update_view import preview
 
 SECTION_KEYS = [key for key, _ in SECTIONS]

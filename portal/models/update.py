@@ -131,7 +131,8 @@ class Update(IdMixin, TimestampMixin, Base):
     window_closes_on: Mapped[date | None]
     read_at: Mapped[datetime | None]  # by the victim; only "read it now" or a plain view
     # ISVA first: the ISVA has told the victim about this version in person or by phone, so
-    # it counts as disclosed (portal/services/disclosure.py). Cleared when the update is edited.
+    # it counts as disclosed (portal/services/updates/disclosure.py). Cleared when the update
+    # is edited.
     told_on: Mapped[date | None]
     told_how: Mapped[ToldHow | None] = mapped_column(String(20))
     told_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

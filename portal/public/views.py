@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from portal.access import public
 from portal.auth import loader as auth_session
 from portal.extensions import SUPPORTED_LOCALES, db
-from portal.services import accounts
+from portal.services.accounts import credentials as accounts
 from portal.urls import safe_next
 
 bp = Blueprint("public", __name__)
@@ -38,7 +38,7 @@ def exit_page() -> BaseResponse:
     A link (not a form) so it works without JavaScript; the script replaces the current
     history entry so the portal is not one tap back.
     """
-    from portal.services.organisation_settings import exit_url_for_signed_in_user
+    from portal.services.accounts.organisation_settings import exit_url_for_signed_in_user
 
     target = exit_url_for_signed_in_user(current_app.config["WAYPOINT_SETTINGS"].EXIT_URL)
     auth_session.end_for_exit()  # revokes the server-side session too

@@ -14,7 +14,8 @@ from werkzeug.routing import BuildError
 from portal.extensions import db
 from portal.models import Case
 from portal.policy import Action, Audience, case_route
-from portal.services import update_queries, whats_new
+from portal.services.updates import queries as update_queries
+from portal.services.updates import whats_new
 from portal.victim import bp
 from portal.victim.update_view import update_view
 

@@ -11,7 +11,7 @@ from portal.access import role_required
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Role
 from portal.policy import Action, can
-from portal.services import whats_new
+from portal.services.updates import whats_new
 from portal.victim import bp
 from portal.victim.dashboard import render_dashboard
 

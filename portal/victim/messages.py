@@ -28,7 +28,9 @@ from portal.choices import options
 from portal.extensions import db
 from portal.models import CallbackReason, Case
 from portal.policy import Action, Audience, case_route
-from portal.services import audit, callbacks, messaging
+from portal.services import audit
+from portal.services.messaging import callbacks
+from portal.services.messaging import messages as messaging
 from portal.victim import bp
 
 # Characters that can make text display in another order than it was written (bidi

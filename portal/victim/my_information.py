@@ -20,8 +20,10 @@ from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Case, CaseStatus, Role, User
 from portal.rights_forms import ErasureForm
-from portal.services import audit, rights, rights_requests
-from portal.services.deadlines import london_today
+from portal.services import audit
+from portal.services.rights import requests as rights_requests
+from portal.services.rights import subject_access as rights
+from portal.services.updates.deadlines import london_today
 from portal.victim import bp
 
 

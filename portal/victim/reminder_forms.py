@@ -9,7 +9,7 @@ from wtforms import BooleanField, RadioField, SubmitField
 from wtforms.validators import InputRequired
 
 from portal.choices import options
-from portal.services.checkins import VICTIM_CADENCE_WEEKS
+from portal.services.updates.checkins import VICTIM_CADENCE_WEEKS
 
 
 class ReminderSettingsForm(FlaskForm):

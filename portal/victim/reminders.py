@@ -1,6 +1,7 @@
 """The victim's reminders page (/my-case/cases/<id>/reminders): which reminders they want,
 the dates ahead with a calendar file for each, and how often they hear when nothing has
-changed. Views parse, call portal.services.reminders / checkins, render; ``case_route`` commits.
+changed. Views parse, call portal.services.updates.reminders / checkins, render;
+``case_route`` commits.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from portal.access import role_required
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Role
 from portal.policy import Action, Audience, case_route
-from portal.services import calendar_files, checkins, reminders, update_queries
-from portal.services.organisation_settings import for_signed_in_user
+from portal.services.accounts.organisation_settings import for_signed_in_user
+from portal.services.updates import calendar_files, checkins, reminders
+from portal.services.updates import queries as update_queries
 from portal.victim import bp
 from portal.victim.reminder_forms import CadenceForm, ReminderSettingsForm
 

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length
 from portal.auth.forms import Readable
 from portal.choices import options
 from portal.models import Disclosure
-from portal.services.callbacks import SAFE_TIMES_MAX
+from portal.services.messaging.callbacks import SAFE_TIMES_MAX
 
 
 class DisclosureForm(FlaskForm):

@@ -15,7 +15,8 @@ from portal.info.pages import InfoPage
 from portal.info.pages import page as info_page
 from portal.journey import DATE_LABELS, SECTIONS, Agency
 from portal.models import Update, UpdateStatus
-from portal.services import audit, deadlines
+from portal.services import audit
+from portal.services.updates import deadlines
 
 
 @dataclass(frozen=True)

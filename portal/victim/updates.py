@@ -13,7 +13,10 @@ from portal.extensions import db
 from portal.journey import Agency
 from portal.models import CallbackReason, Case, Disclosure, Update, User
 from portal.policy import Action, Audience, case_route
-from portal.services import audit, callbacks, disclosure, update_queries
+from portal.services import audit
+from portal.services.messaging import callbacks
+from portal.services.updates import disclosure
+from portal.services.updates import queries as update_queries
 from portal.victim import bp
 from portal.victim.update_forms import AskIsvaForm, DisclosureForm
 from portal.victim.update_view import update_view

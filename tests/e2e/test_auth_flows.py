@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Case, Role
-from portal.services import invitations
+from portal.services.accounts import invitations
 from tests.e2e.conftest import WIDTHS, assert_accessible
 from tests.support.factories import make_org, make_user
 

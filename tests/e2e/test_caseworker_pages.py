@@ -16,7 +16,8 @@ from notifications.models import Channel, ContactPoint, DeliveryAttempt, Notific
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import CallbackReason, Role
-from portal.services import callbacks, messaging
+from portal.services.messaging import callbacks
+from portal.services.messaging import messages as messaging
 from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS
 from tests.portal.updates.conftest import add_points

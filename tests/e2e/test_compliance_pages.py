@@ -15,7 +15,9 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Role, Update, UpdateStatus, User
 from portal.models.message import Message, MessageDirection
-from portal.services import compliance, deadlines, partners
+from portal.services.caseload import compliance
+from portal.services.partners import systems as partners
+from portal.services.updates import deadlines
 from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS
 from tests.support.factories import make_case, make_org, make_user, with_totp

@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Role
-from portal.services import reminders, updates
-from portal.services.deadlines import london_today
+from portal.services.updates import reminders
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import london_today
 from tests.e2e.browser import check, sign_in
 from tests.portal.updates.conftest import add_points, starter_draft
 from tests.support.factories import make_case, make_org, make_user

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import AuditOutcome, Role
 from portal.models.rights import SubjectAccessRequest
 from portal.services import audit
-from portal.services.deadlines import london_today
+from portal.services.updates.deadlines import london_today
 from tests.e2e.browser import check, sign_in
 from tests.e2e.conftest import WIDTHS, assert_accessible
 from tests.support.factories import make_case, make_org, make_user, with_totp

@@ -15,8 +15,9 @@ from notifications.models import Channel, ContactPoint
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Role, ToldHow, Update, UpdateStatus
-from portal.services import disclosure, updates
-from portal.services.deadlines import london_today
+from portal.services.updates import disclosure
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import london_today
 from tests.e2e.browser import sign_in
 from tests.e2e.conftest import WIDTHS, assert_accessible
 from tests.portal.updates.conftest import starter_draft

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Role, Update
-from portal.services.deadlines import london_today
+from portal.services.updates.deadlines import london_today
 from tests.e2e.browser import check, sign_in
 from tests.support.factories import make_case, make_org, make_user, with_totp
 from tests.welsh.catalogue import Untranslated, compile_catalogue, load_catalogue

@@ -247,7 +247,7 @@ def test_a_staff_invitation_emails_only_the_newest_link_and_forgets_it_once_sent
     notify_app, app_session, smtp_server
 ):
     from portal.models import Invitation, InvitationPurpose, Role
-    from portal.services import invitations
+    from portal.services.accounts import invitations
     from tests.support.factories import make_org, make_user
 
     org = make_org(app_session)

@@ -22,7 +22,7 @@ from portal import create_app
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Organisation, UserSession
-from portal.services import sessions
+from portal.services.accounts import sessions
 from tests.conftest import make_settings, migrate
 from tests.support.pages import ClientRequest
 from tests.support.signin import signed_in_client

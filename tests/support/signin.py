@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from portal.auth.loader import SESSION_KEY
 from portal.extensions import db
 from portal.models import Role
-from portal.services import sessions
+from portal.services.accounts import sessions
 from tests.support.factories import make_org, make_user
 
 

@@ -48,11 +48,11 @@ VICTIM_SOURCES: tuple[tuple[str, str], ...] = (
     ("portal/consent_words.py", "python"),
     ("portal/errors.py", "python"),
     # Services whose words reach the victim's pages, download or calendar files.
-    ("portal/services/disclosure.py", "python"),
-    ("portal/services/whats_new.py", "python"),
-    ("portal/services/reminders.py", "python"),
-    ("portal/services/calendar_files.py", "python"),
-    ("portal/services/rights.py", "python"),
+    ("portal/services/updates/disclosure.py", "python"),
+    ("portal/services/updates/whats_new.py", "python"),
+    ("portal/services/updates/reminders.py", "python"),
+    ("portal/services/updates/calendar_files.py", "python"),
+    ("portal/services/rights/subject_access.py", "python"),
     ("notifications/unsubscribe_views.py", "python"),
 )
 # The keywords `make messages` extracts with (Makefile: -k _l -k lazy_gettext).

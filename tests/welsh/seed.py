@@ -13,8 +13,9 @@ from notifications.contacts import address_lookup
 from notifications.models import Channel, ContactPoint
 from portal.clock import utcnow
 from portal.models import Role, Update, UpdateStatus
-from portal.services import messaging, updates
-from portal.services.deadlines import london_today
+from portal.services.messaging import messages as messaging
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import london_today
 from tests.portal.updates.conftest import starter_draft
 from tests.support.factories import make_case, make_org, make_user, with_totp
 

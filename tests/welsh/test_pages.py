@@ -29,7 +29,7 @@ from portal.auth.loader import SESSION_KEY
 from portal.extensions import db
 from portal.info.pages import PAGES
 from portal.models import User
-from portal.services import sessions
+from portal.services.accounts import sessions
 from tests.welsh.catalogue import Untranslated, compile_catalogue, load_catalogue
 from tests.welsh.seed import WelshCase, seed
 
@@ -158,7 +158,7 @@ def _reported(text: str, data: tuple[str, ...], untranslated: Untranslated) -> b
 
 
 def _crisis_lines(app: Flask) -> list[str]:
-    from portal.services.organisation_settings import for_signed_in_user
+    from portal.services.accounts.organisation_settings import for_signed_in_user
 
     with app.test_request_context():
         _name, contacts = for_signed_in_user(app.config["WAYPOINT_SETTINGS"])

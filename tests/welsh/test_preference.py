@@ -6,7 +6,7 @@ from __future__ import annotations
 from portal.auth.loader import SESSION_KEY
 from portal.clock import utcnow
 from portal.models import Role
-from portal.services.sessions import SessionLimits, start
+from portal.services.accounts.sessions import SessionLimits, start
 from tests.support.factories import make_case, make_org, make_user
 from tests.support.pages import ClientRequest
 

@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 from portal.clock import utcnow
 from portal.models import Case, Organisation, Role, Update, User
 from portal.models.partner import Partner, PartnerEvent
-from portal.services import partners
+from portal.services.partners import systems as partners
 from tests.portal.updates.conftest import add_points
 from tests.support.factories import make_case, make_org, make_user
 

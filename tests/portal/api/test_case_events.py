@@ -14,7 +14,7 @@ from notifications.models import Notification
 from portal.clock import utcnow
 from portal.models import AuditEvent, CaseStatus, Role, Update, UpdateStatus
 from portal.models.partner import ApiKey, PartnerCaseLink
-from portal.services import partners
+from portal.services.partners import systems as partners
 from tests.portal.api.conftest import (
     POLICE_REFERENCE,
     events_recorded,

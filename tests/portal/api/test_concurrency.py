@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Role, Update
-from portal.services import partners
+from portal.services.partners import systems as partners
 from tests.portal.api.conftest import POLICE_REFERENCE, payload
 from tests.support.factories import make_case, make_org, make_user
 

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from portal.clock import utcnow
-from portal.services.partners import postable_events
+from portal.services.partners.systems import postable_events
 from tests.portal.api.conftest import POLICE_REFERENCE
 
 # Events the police send that need nothing more than the common fields.

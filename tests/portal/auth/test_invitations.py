@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from notifications.models import Notification
 from portal.models import Assignment, Case, Invitation, Role, User
-from portal.services import invitations
-from portal.services.accounts import Identifier
-from portal.services.passphrases import common_passwords
+from portal.services.accounts import invitations
+from portal.services.accounts.credentials import Identifier
+from portal.services.accounts.passphrases import common_passwords
 from tests.support.factories import make_case, make_org, make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from notifications.models import Channel, Notification
 from portal.models import Invitation, Role
-from portal.services import passphrase_reset
+from portal.services.accounts import passphrase_reset
 from tests.notifications.conftest import add_point
 from tests.support.factories import make_case, make_org, make_user
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Role, SessionEndReason, UserSession
-from portal.services import accounts
-from portal.services.sessions import hash_token
+from portal.services.accounts import credentials as accounts
+from portal.services.accounts.sessions import hash_token
 from tests.support.factories import make_org, make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -384,7 +384,7 @@ def test_sign_out_everywhere_else_keeps_only_this_browser(session, browser, seco
 
 
 def test_prune_deletes_only_long_ended_session_records(session, app):
-    from portal.services import sessions as service
+    from portal.services.accounts import sessions as service
 
     victim = _victim(session)
     limits = service.SessionLimits()

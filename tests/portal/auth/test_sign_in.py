@@ -11,7 +11,7 @@ import time_machine
 
 from portal.crypto import lookup_hash
 from portal.models import Role
-from portal.services import accounts
+from portal.services.accounts import credentials as accounts
 from tests.support.factories import make_org, make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

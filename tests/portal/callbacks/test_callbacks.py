@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from notifications.models import Notification
 from portal.models import AuditEvent, CallbackReason, CallbackStatus, Role
-from portal.services.callbacks import (
+from portal.services.messaging.callbacks import (
     CallbackError,
     complete_callback,
     open_callbacks,

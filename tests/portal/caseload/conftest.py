@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from notifications.models import Channel, ContactPoint, Notification, Status
 from portal.models import Case, Organisation, Role, User
-from portal.services import caseload
+from portal.services.caseload import listing as caseload
 from tests.portal.updates.conftest import add_points
 from tests.support.factories import make_case, make_org, make_user
 

@@ -11,7 +11,7 @@ from notifications.tasks import failed_notifications_for_cases
 from portal.journey import CATEGORIES
 from portal.models import AuditEvent, Case, CaseStatus, Role, Update, UpdateStatus
 from portal.models.contact_notes import SafeContactNote
-from portal.services import casework
+from portal.services.caseload import casework
 from tests.portal.caseload.conftest import MONDAY, World, failed_notification, row_for
 from tests.portal.updates.conftest import set_choice
 from tests.support.factories import make_user

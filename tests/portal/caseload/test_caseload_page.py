@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from portal.models import CallbackReason, Role
-from portal.services import callbacks, messaging
+from portal.services.messaging import callbacks
+from portal.services.messaging import messages as messaging
 from tests.portal.caseload.conftest import MONDAY, World
 from tests.support.factories import make_case, make_user
 

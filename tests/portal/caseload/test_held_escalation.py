@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from portal.models import UpdateStatus
-from portal.services import updates
-from portal.services.caseload import Signal
+from portal.services.caseload.listing import Signal
+from portal.services.updates import writing as updates
 from tests.portal.caseload.conftest import MONDAY, World, row_for
 from tests.portal.updates.conftest import starter_draft
 

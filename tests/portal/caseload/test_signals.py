@@ -7,8 +7,11 @@ from datetime import date, timedelta
 
 from notifications.models import Status
 from portal.models import CallbackReason, Case, UpdateStatus
-from portal.services import callbacks, casework, messaging, updates
-from portal.services.caseload import Signal
+from portal.services.caseload import casework
+from portal.services.caseload.listing import Signal
+from portal.services.messaging import callbacks
+from portal.services.messaging import messages as messaging
+from portal.services.updates import writing as updates
 from tests.portal.caseload.conftest import MONDAY, World, failed_notification, row_for
 from tests.portal.updates.conftest import starter_draft
 
@@ -193,7 +196,7 @@ def test_withdrawn_or_closed_cases_leave_the_caseload(world: World):
     w = world
     casework.close_case(w.session, w.case, w.isva, "You can contact us again at any time.")
     w.session.expire_all()
-    from portal.services.caseload import Scope, rows_for
+    from portal.services.caseload.listing import Scope, rows_for
 
     assert rows_for(w.session, w.isva, Scope.MINE) == []
     assert w.session.get(Case, w.case.id).closed_at == MONDAY

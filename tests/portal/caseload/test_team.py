@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from portal.models import CallbackReason, Role
-from portal.services import availability, callbacks, messaging
+from portal.services.messaging import availability, callbacks
+from portal.services.messaging import messages as messaging
 from tests.portal.caseload.conftest import World
 from tests.portal.caseload.test_scale import grow_caseload
 from tests.portal.policy.test_query_counts import counting

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from portal.journey import event
 from portal.models import Case, Organisation, Role, Update, UpdateStatus, User
 from portal.models.message import Message, MessageDirection
-from portal.services import deadlines
+from portal.services.updates import deadlines
 from tests.support.factories import make_case, make_org, make_user
 
 LONDON = ZoneInfo("Europe/London")

@@ -7,7 +7,7 @@ from datetime import date
 
 from portal.models import UpdateStatus
 from portal.models.message import MessageDirection
-from portal.services import compliance
+from portal.services.caseload import compliance
 from tests.portal.compliance.conftest import add_message, add_update, london
 
 APRIL = compliance.Period(date(2026, 4, 1), date(2026, 4, 30))

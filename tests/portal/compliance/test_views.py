@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from portal.models import AuditEvent, Role
 from portal.models.message import MessageDirection
-from portal.services import compliance
+from portal.services.caseload import compliance
 from tests.portal.compliance.conftest import add_message, add_update, london
 from tests.portal.compliance.test_report import APRIL
 from tests.support.factories import make_case, make_user

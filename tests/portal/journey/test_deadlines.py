@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.journey import EVENTS
-from portal.services.deadlines import (
+from portal.services.updates.deadlines import (
     Due,
     add_months,
     add_working_days,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal.extensions import db
 from portal.models import Case, Role, User
 from portal.models.message import Message
-from portal.services import messaging
+from portal.services.messaging import messages as messaging
 from tests.support.factories import make_case, make_org, make_user
 
 

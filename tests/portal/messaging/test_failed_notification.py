@@ -12,8 +12,8 @@ from notifications.worker import Worker
 from portal.auth.loader import SESSION_KEY
 from portal.models import Role
 from portal.models.message import Message
-from portal.services import messaging
-from portal.services.sessions import SessionLimits, start
+from portal.services.accounts.sessions import SessionLimits, start
+from portal.services.messaging import messages as messaging
 from tests.notifications.conftest import make_victim
 from tests.support.factories import make_case, make_org, make_user
 
@@ -57,7 +57,7 @@ def test_message_is_kept_and_the_failed_notification_becomes_a_task(
 
 
 def test_a_message_is_kept_even_if_queuing_its_notification_fails(world, session, monkeypatch):
-    from portal.services import messaging as service
+    from portal.services.messaging import messages as service
 
     def broken(*args, **kwargs):
         raise RuntimeError("outbox unavailable")

@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from portal.extensions import db
 from portal.models.message import Message, MessageDirection
-from portal.services import messaging
+from portal.services.messaging import messages as messaging
 from portal.victim.messages import message_text
 from tests.portal.messaging.conftest import send_as_victim
 

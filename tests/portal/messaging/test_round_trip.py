@@ -88,7 +88,7 @@ def test_the_case_pages_link_to_the_conversation(world, client_request, login_as
 def test_the_conversation_shows_the_case_updates_beside_it_for_the_assigned_isva(
     world, session, client_request, login_as
 ):
-    from portal.services import availability
+    from portal.services.messaging import availability
 
     login_as(world.isva)
     page = client_request.get("caseworker.conversation", case_id=world.case.id)

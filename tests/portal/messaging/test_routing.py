@@ -13,8 +13,10 @@ from portal.clock import utcnow
 from portal.models import CallbackReason, CallbackStatus, Role
 from portal.models.message import Message, MessageDirection
 from portal.policy import Action, can
-from portal.services import availability, cases, messaging
-from portal.services.callbacks import open_callbacks
+from portal.services.caseload import assignment as cases
+from portal.services.messaging import availability
+from portal.services.messaging import messages as messaging
+from portal.services.messaging.callbacks import open_callbacks
 from tests.portal.messaging.conftest import form_values, reply_as_staff, send_as_victim
 from tests.support.factories import make_org, make_user
 
@@ -302,7 +304,7 @@ def test_reply_target_counts_working_days_from_the_clock_start(world, session):
 
     import time_machine
 
-    from portal.services.message_inbox import inbox
+    from portal.services.messaging.inbox import inbox
 
     # Friday 18:00 London: the clock starts on Monday, so a 1-day target is due on Tuesday.
     with time_machine.travel(datetime(2027, 1, 15, 18, 0, tzinfo=UTC), tick=False):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.clock import utcnow
 from portal.models.message import Message, MessageDirection, NoteToFile
-from portal.services import messaging
+from portal.services.messaging import messages as messaging
 from tests.portal.messaging.conftest import form_values, reply_as_staff, send_as_victim
 
 

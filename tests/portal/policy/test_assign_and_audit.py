@@ -9,7 +9,8 @@ import sqlalchemy
 from sqlalchemy import text
 
 from portal.models import AuditEvent, AuditOutcome, Role
-from portal.services import audit, cases
+from portal.services import audit
+from portal.services.caseload import assignment as cases
 from tests.portal.policy.scenario import audit_rows, build
 from tests.support.databases import is_postgres
 from tests.support.factories import make_org, make_user

@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from portal.models import Role
 from portal.models.auth import InvitationPurpose
 from portal.normalise import normalise_email, normalise_phone
-from portal.services import invitations
+from portal.services.accounts import invitations
 from tests.support.factories import make_case, make_org, make_user
 
 NAME = "Xanthippe Lognarker"

@@ -63,7 +63,7 @@ def test_two_runs_at_once_destroy_each_case_once(make_app):
     from sqlalchemy.orm import Session
 
     from portal.models import AuditEvent
-    from portal.services import retention
+    from portal.services.rights import retention
 
     app = make_app()
     with app.app_context():

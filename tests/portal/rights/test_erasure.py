@@ -8,7 +8,7 @@ from datetime import timedelta
 from portal.clock import utcnow
 from portal.models import AuditEvent, Case, CaseStatus
 from portal.models.rights import ErasureRequest, ErasureStatus
-from portal.services import retention
+from portal.services.rights import retention
 from tests.portal.rights.conftest import World
 
 

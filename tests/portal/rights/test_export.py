@@ -3,7 +3,7 @@ data, readable HTML that escapes what people wrote, and a stable JSON schema."""
 
 from __future__ import annotations
 
-from portal.services import rights
+from portal.services.rights import subject_access as rights
 from tests.portal.rights.conftest import World
 
 

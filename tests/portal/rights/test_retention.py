@@ -16,7 +16,7 @@ from portal.clock import utcnow
 from portal.crypto import EncryptedText, ring
 from portal.db import Base
 from portal.models import AuditEvent, Case, CaseStatus, User
-from portal.services import retention
+from portal.services.rights import retention
 from tests.portal.rights.conftest import World, plant
 
 

@@ -11,8 +11,8 @@ import pytest
 from portal.clock import utcnow
 from portal.models import AuditEvent
 from portal.models.rights import SubjectAccessRequest
-from portal.services.deadlines import london_today
-from portal.services.rights_requests import sar_due_on
+from portal.services.rights.requests import sar_due_on
+from portal.services.updates.deadlines import london_today
 from tests.portal.rights.conftest import World
 
 

@@ -16,7 +16,7 @@ from portal.clock import utcnow
 from portal.journey import event
 from portal.models import Case, Organisation, Role, Update, User
 from portal.models.update import SECTION_KEYS
-from portal.services import updates
+from portal.services.updates import writing as updates
 from tests.support.factories import make_case, make_org, make_user
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from portal.clock import utcnow
 from portal.journey import event
 from portal.models import Update, UpdateStatus
-from portal.services import checkins, update_queries
+from portal.services.updates import checkins
+from portal.services.updates import queries as update_queries
 from tests.portal.updates.conftest import publish_new, set_choice, victim_notifications
 
 

@@ -15,8 +15,10 @@ from sqlalchemy.engine import Engine
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.models import Role, Update, UpdateStatus
-from portal.services import update_queries, update_schedule, updates
-from portal.services.deadlines import LONDON
+from portal.services.updates import queries as update_queries
+from portal.services.updates import schedule as update_schedule
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import LONDON
 from tests.portal.updates.conftest import (
     add_points,
     draft_update,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.clock import utcnow
 from portal.models import Update, UpdateStatus
-from portal.services import updates
+from portal.services.updates import writing as updates
 from tests.portal.updates.conftest import draft_update, publish_new, starter_draft
 from tests.portal.updates.test_caseworker_views import _date, compose_data
 

@@ -15,8 +15,8 @@ from flask import Flask, url_for
 
 from portal.journey import EVENTS, Event, stages
 from portal.models import UpdateStatus
-from portal.services import updates
-from portal.services.deadlines import london_today
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import london_today
 from tests.portal.updates.conftest import World, publish_new
 
 SENSITIVE = [e for e in EVENTS if e.sensitive]

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent, Role, ToldHow, Update
-from portal.services import disclosure, updates
-from portal.services.deadlines import london_today
+from portal.services.updates import disclosure
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import london_today
 from tests.portal.updates.conftest import publish_new, starter_draft
 from tests.support.factories import make_user
 

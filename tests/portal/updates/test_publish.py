@@ -9,7 +9,8 @@ from sqlalchemy import LargeBinary, func, select, type_coerce
 from notifications.models import Choice, Notification
 from portal.models import AuditEvent, Role, Update, UpdateStatus, UpdateVersion
 from portal.models.update import SECTION_KEYS
-from portal.services import update_queries, updates
+from portal.services.updates import queries as update_queries
+from portal.services.updates import writing as updates
 from tests.portal.updates.conftest import (
     draft_update,
     publish_new,

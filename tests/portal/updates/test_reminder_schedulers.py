@@ -17,8 +17,9 @@ from notifications.render import KIND_REMINDER
 from portal import cli_updates
 from portal.extensions import db
 from portal.models import CheckInSent, ReminderSent, Role, Update, UpdateStatus
-from portal.services import checkins, reminders, updates
-from portal.services.deadlines import LONDON
+from portal.services.updates import checkins, reminders
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import LONDON
 from tests.portal.updates.conftest import add_points, starter_draft
 from tests.support.factories import make_case, make_org, make_user
 

@@ -10,8 +10,8 @@ import time_machine
 
 from notifications.render import denied_words
 from portal.models import Role
-from portal.services import reminders
-from portal.services.deadlines import LONDON
+from portal.services.updates import reminders
+from portal.services.updates.deadlines import LONDON
 from tests.portal.updates.conftest import publish_new
 from tests.support.factories import make_case, make_user
 

@@ -13,8 +13,9 @@ from notifications.models import Notification, NotificationPreference, Status
 from notifications.render import KIND_REMINDER, render
 from portal.clock import utcnow
 from portal.models import ReminderSent, UpdateStatus
-from portal.services import reminders, updates
-from portal.services.deadlines import LONDON
+from portal.services.updates import reminders
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import LONDON
 from tests.portal.updates.conftest import publish_new, starter_draft
 
 START = datetime(2027, 3, 1, 10, 0, tzinfo=LONDON)  # a Monday, before the clocks change

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from portal.models import AuditEvent, CallbackRequest, Role
 from portal.models.contact_notes import VoicemailSafe
-from portal.services import availability
-from portal.services.casework import save_safe_contact
+from portal.services.caseload.casework import save_safe_contact
+from portal.services.messaging import availability
 from tests.portal.updates.conftest import publish_new
 from tests.support.factories import make_user
 

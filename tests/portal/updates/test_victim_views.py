@@ -19,8 +19,8 @@ from portal.models import (
     Role,
     UpdateStatus,
 )
-from portal.services import updates
-from portal.services.deadlines import london_today
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import london_today
 from tests.portal.updates.conftest import publish_new
 from tests.support.factories import make_case, make_user
 

@@ -12,7 +12,7 @@ from portal.clock import utcnow
 from portal.journey import event
 from portal.models import Update, UpdateVersion
 from portal.models.update import SECTION_KEYS
-from portal.services import updates
+from portal.services.updates import writing as updates
 from tests.portal.updates.conftest import draft_update, publish_new, starter_draft
 
 WELSH = {

@@ -14,8 +14,11 @@ from notifications.models import Notification
 from notifications.render import KIND_MESSAGE, KIND_REMINDER, KIND_UPDATE, VICTIM_KINDS
 from portal.clock import utcnow
 from portal.models import CallbackReason
-from portal.services import callbacks, deadlines, messaging, reminders, updates, whats_new
-from portal.services.deadlines import LONDON
+from portal.services.messaging import callbacks
+from portal.services.messaging import messages as messaging
+from portal.services.updates import deadlines, reminders, whats_new
+from portal.services.updates import writing as updates
+from portal.services.updates.deadlines import LONDON
 from tests.portal.policy.test_query_counts import counting
 from tests.portal.updates.conftest import publish_new, starter_draft
 from tests.support.factories import make_case

@@ -1,0 +1,3 @@
+"""Accounts and signing in: people, invitations, passphrases, sessions, two-step codes,
+organisations and provisioning.
+"""

@@ -1,0 +1,1 @@
+"""Partner systems (police, CPS, courts) that post case events through the API."""
