@@ -260,7 +260,7 @@ def compute_signals(
         row.window_closes = _as_date(window)
 
     # "No change yet" check-ins (one query, shared with the case page).
-    for checkin in checkins_due(session, list(rows), now):
+    for checkin in checkins_due(session, ids, now):
         rows[checkin.case_id].checkin_due_since = checkin.due_since
 
     # Notifications that failed for good and nobody has dealt with.

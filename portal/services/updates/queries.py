@@ -8,8 +8,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from portal.journey import Stage, progress
@@ -233,10 +234,16 @@ def cadence_weeks(session: Session, case: Case) -> int:
     return cadence.weeks if cadence else DEFAULT_CADENCE_WEEKS
 
 
-def checkins_due(session: Session, case_ids: Iterable[uuid.UUID], now: datetime) -> list[CheckIn]:
-    """Open cases where nothing has been published for the agreed cadence (default 4 weeks)."""
-    ids = list(case_ids)
-    if not ids:
+def checkins_due(
+    session: Session, case_ids: Iterable[uuid.UUID] | Select[Any], now: datetime
+) -> list[CheckIn]:
+    """Open cases where nothing has been published for the agreed cadence (default 4 weeks).
+
+    ``case_ids`` may be a subquery selecting them (the caseload passes its scope query, so the
+    statement's text and parameters do not grow with the caseload).
+    """
+    ids = case_ids if isinstance(case_ids, Select) else list(case_ids)
+    if isinstance(ids, list) and not ids:
         return []
     last = (
         select(Update.case_id, func.max(Update.published_at).label("last"))
