@@ -12,7 +12,8 @@ commit) to the provider receiving it, and lost / duplicated counts; writes JSON 
 bench/results/. ``--rounds N`` repeats everything (baselines, end to end, drain) N times,
 interleaved, and adds a median row: on a shared machine one round's ratio can swing by a
 third. PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is a postgresql:// URL (the
-target ratio of 0.8 is for PostgreSQL), else SQLite.
+target ratio of 0.8 is for PostgreSQL), else SQLite. Ends with the send path's target lines
+(bench/report.py); ``python -m bench`` puts these rows in its combined table.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +44,8 @@ from sqlalchemy.orm import Session
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bench import report
+from bench.report import SendRow
 from bench.servers import ServerProcess
 from notifications import notify
 from notifications.contacts import address_lookup
@@ -59,41 +62,10 @@ from tests.notifications.workers import stop_worker, worker_env
 from tests.support.databases import DatabaseFactory, is_postgres
 from tests.support.twilio_server import ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = report.RESULTS
 PUBLISH_BATCH = 100
 PUBLISH_CPU: list[float] = []  # seconds of CPU the last publish() spent in its threads
 T = TypeVar("T")
-
-
-@dataclass
-class Run:
-    channel: str
-    database: str
-    count: int
-    concurrency: int
-    workers: int
-    baseline_seconds: float
-    baseline_per_second: float
-    same_transport_per_second: float
-    outbox_seconds: float
-    outbox_per_second: float
-    ratio: float
-    same_transport_ratio: float
-    drain_per_second: float
-    drain_ratio: float
-    p50_ms: float
-    p95_ms: float
-    lost: int
-    duplicated: int
-    # CPU per message (ms) of each step, end to end: worker threads (claim, send, record, the
-    # rest of the worker process), the publishing threads, and the database's backends.
-    cpu_claim_ms: float = 0.0
-    cpu_send_ms: float = 0.0
-    cpu_record_ms: float = 0.0
-    cpu_worker_other_ms: float = 0.0
-    cpu_publish_ms: float = 0.0
-    cpu_database_ms: float = 0.0
-    worker_peak_rss_mb: float = 0.0
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -412,7 +384,7 @@ def bench_channel(
     workers: int,
     factory: DatabaseFactory,
     workdir: Path,
-) -> Run:
+) -> SendRow:
     server = ServerProcess("twilio" if channel == "sms" else "smtp")
     try:
         if channel == "sms":
@@ -467,7 +439,7 @@ def bench_channel(
     def per_message(seconds: float) -> float:
         return round(seconds * 1000 / sent, 3)
 
-    return Run(
+    return SendRow(
         channel=channel,
         database="postgresql" if is_postgres() else "sqlite",
         count=count,
@@ -498,7 +470,7 @@ def bench_channel(
     )
 
 
-def median_run(runs: list[Run]) -> Run:
+def median_run(runs: list[SendRow]) -> SendRow:
     """Per-field medians of one channel's rounds (ratios too: the median of the rounds'
     ratios, each measured against its own round's baseline); lost and duplicated are summed."""
     values: dict[str, Any] = asdict(runs[0])
@@ -508,10 +480,10 @@ def median_run(runs: list[Run]) -> Run:
         elif isinstance(first, float):
             values[name] = statistics.median(getattr(r, name) for r in runs)
     values["database"] = f"{runs[0].database}*"
-    return Run(**values)
+    return SendRow(**values)
 
 
-def table(runs: list[Run]) -> str:
+def table(runs: list[SendRow]) -> str:
     """outbox/s and its ratios: end to end, publishing through notify() while the workers run,
     against the raw SDK ("ratio") and the SDK on the workers' transport ("same tr."); drain/s
     and its ratio: the workers alone, on notifications committed at once. A database marked *
@@ -540,25 +512,35 @@ def table(runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str]) -> int:
+def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--channels", default="sms,email")
     parser.add_argument("--rounds", type=int, default=1)
-    args = parser.parse_args(argv)
-    import logging
-    import os
+    return parser.parse_args(argv)
 
-    logging.disable(logging.INFO)
+
+def choose_database() -> str:
+    """Point TEST_DATABASE_URL (which the database factory reads) at BENCH_DATABASE_URL when
+    that is set; returns a line saying which database the run is on."""
     if os.environ.get("BENCH_DATABASE_URL"):
         os.environ["TEST_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    return "notifications on " + ("PostgreSQL" if is_postgres() else "SQLite")
+
+
+def run(args: argparse.Namespace) -> list[SendRow]:
+    """Every channel, ``args.rounds`` times each (plus their median), on the database
+    ``choose_database`` chose."""
+    import logging
+
+    logging.disable(logging.INFO)
     workdir = Path(tempfile.mkdtemp(prefix="waypoint-bench-"))
     factory = DatabaseFactory(workdir)
     factory.create_empty(factory.template_url)
     migrate(create_app(make_settings(factory.template_url, workdir / "instance")))
-    runs: list[Run] = []
+    runs: list[SendRow] = []
     try:
         for channel in [c.strip() for c in args.channels.split(",") if c.strip()]:
             rounds = [
@@ -570,11 +552,27 @@ def main(argv: list[str]) -> int:
                 runs.append(median_run(rounds))
     finally:
         factory.drop_all()
+    return runs
+
+
+def failed(runs: list[SendRow]) -> bool:
+    """A message lost or sent twice fails the run (a ratio below target does not: on a shared
+    machine it is a measurement, not a defect)."""
+    return any(r.lost or r.duplicated for r in runs)
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    database = choose_database()
+    print(database, flush=True)
+    runs = run(args)
     print(table(runs))
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"notifications-{stamp}.json"
     out.write_text(json.dumps([asdict(r) for r in runs], indent=2))
     print(f"results written to {out}")
-    failed = any(r.lost or r.duplicated for r in runs)
-    return 1 if failed else 0
+    for verdict in report.verdicts([], runs):
+        if verdict.benchmark == "notifications":
+            print(verdict.line())
+    return 1 if failed(runs) else 0
