@@ -11,8 +11,9 @@ Prints throughput of each, the ratios, p50/p95 time from publish (the notify tra
 commit) to the provider receiving it, and lost / duplicated counts; writes JSON to
 bench/results/. ``--rounds N`` repeats everything (baselines, end to end, drain) N times,
 interleaved, and adds a median row: on a shared machine one round's ratio can swing by a
-third. PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is a postgresql:// URL (the
-target ratio of 0.8 is for PostgreSQL), else SQLite. Ends with the send path's target lines
+third. The database is BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local PostgreSQL
+(``postgresql://postgres@127.0.0.1:5432/test``) when it answers (the target ratio of 0.8 is for
+PostgreSQL), else SQLite, with a line saying so. Ends with the send path's target lines
 (bench/report.py); ``python -m bench`` puts these rows in its combined table.
 """
 
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+import psycopg
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from twilio.http.http_client import TwilioHttpClient
@@ -46,6 +48,7 @@ from twilio.rest import Client
 
 from bench import report
 from bench.report import SendRow
+from bench.seed import SERVER
 from bench.servers import ServerProcess
 from notifications import notify
 from notifications.contacts import address_lookup
@@ -63,6 +66,7 @@ from tests.support.databases import DatabaseFactory, is_postgres
 from tests.support.twilio_server import ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID
 
 RESULTS = report.RESULTS
+DEFAULT_DATABASE_URL = f"{SERVER}/test"  # the local PostgreSQL the tests use
 PUBLISH_BATCH = 100
 PUBLISH_CPU: list[float] = []  # seconds of CPU the last publish() spent in its threads
 T = TypeVar("T")
@@ -523,11 +527,23 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def choose_database() -> str:
-    """Point TEST_DATABASE_URL (which the database factory reads) at BENCH_DATABASE_URL when
-    that is set; returns a line saying which database the run is on."""
+    """Point TEST_DATABASE_URL (which the database factory reads) at the database to measure
+    on: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local PostgreSQL when it answers
+    (the target is for PostgreSQL), else SQLite. Returns a line saying which."""
     if os.environ.get("BENCH_DATABASE_URL"):
         os.environ["TEST_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    return "notifications on " + ("PostgreSQL" if is_postgres() else "SQLite")
+    if os.environ.get("TEST_DATABASE_URL"):
+        return "notifications on " + ("PostgreSQL" if is_postgres() else "SQLite")
+    try:
+        psycopg.connect(DEFAULT_DATABASE_URL, connect_timeout=3).close()
+    except psycopg.Error:
+        os.environ.pop("TEST_DATABASE_URL", None)
+        return (
+            f"notifications on SQLite: no PostgreSQL answered at {DEFAULT_DATABASE_URL} "
+            "(set BENCH_DATABASE_URL); the send-path targets are for PostgreSQL"
+        )
+    os.environ["TEST_DATABASE_URL"] = DEFAULT_DATABASE_URL
+    return f"notifications on PostgreSQL ({DEFAULT_DATABASE_URL})"
 
 
 def run(args: argparse.Namespace) -> list[SendRow]:
