@@ -269,6 +269,26 @@ def start_probed_worker(app: Any, concurrency: int, out: Path) -> subprocess.Pop
         )
 
 
+def wait_started(outs: list[Path], processes: list[subprocess.Popen[bytes]]) -> None:
+    """Until every worker has logged that it started: the clock must not count the workers'
+    imports and app start-up, which a fixed pause overran on a loaded machine (seconds of
+    "latency" that were start-up)."""
+    deadline = time.monotonic() + 120
+    pending = list(zip(outs, processes, strict=True))
+    while pending:
+        out, process = pending[0]
+        log = out.with_suffix(".log")
+        if process.poll() is not None:
+            raise SystemExit(f"a notification worker exited at start; see {log}")
+        if log.exists() and b" started" in log.read_bytes():
+            pending.pop(0)
+            continue
+        if time.monotonic() > deadline:
+            raise SystemExit(f"a notification worker did not start in 120 s; see {log}")
+        time.sleep(0.1)
+    time.sleep(0.5)  # each one's first poll of the outbox
+
+
 def _backend_cpu(app: Any) -> dict[int, float]:
     """CPU seconds so far of each PostgreSQL backend serving the bench's database (read from
     /proc: the server runs on this machine). Empty on SQLite or when /proc cannot be read."""
@@ -308,7 +328,7 @@ def run_with_workers(
     probe_dir = Path(tempfile.mkdtemp(prefix="waypoint-probe-"))
     outs = [probe_dir / f"worker-{n}.json" for n in range(workers)]
     processes = [start_probed_worker(app, per_worker, out) for out in outs]
-    time.sleep(3)  # let the workers start before the clock does
+    wait_started(outs, processes)
     backends_before = _backend_cpu(app)
     try:
         started = time.time()
