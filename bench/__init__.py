@@ -1,1 +1,2 @@
-"""Load and throughput benchmarks (``make bench``); results go to bench/results/ (git-ignored)."""
+"""Load and throughput benchmarks (``make bench``); each full run is kept in bench/results/
+(bench/report.py)."""

@@ -11,8 +11,10 @@ Prints throughput of each, the ratios, p50/p95 time from publish (the notify tra
 commit) to the provider receiving it, and lost / duplicated counts; writes JSON to
 bench/results/. ``--rounds N`` repeats everything (baselines, end to end, drain) N times,
 interleaved, and adds a median row: on a shared machine one round's ratio can swing by a
-third. PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is a postgresql:// URL (the
-target ratio of 0.8 is for PostgreSQL), else SQLite.
+third. The database is BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local PostgreSQL
+(``postgresql://postgres@127.0.0.1:5432/test``) when it answers (the target ratio of 0.8 is for
+PostgreSQL), else SQLite, with a line saying so. Ends with the send path's target lines
+(bench/report.py); ``python -m bench`` puts these rows in its combined table.
 """
 
 from __future__ import annotations
@@ -32,17 +34,21 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+import psycopg
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bench import report
+from bench.report import SendRow
+from bench.seed import SERVER
 from bench.servers import ServerProcess
 from notifications import notify
 from notifications.contacts import address_lookup
@@ -59,41 +65,11 @@ from tests.notifications.workers import stop_worker, worker_env
 from tests.support.databases import DatabaseFactory, is_postgres
 from tests.support.twilio_server import ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = report.RESULTS
+DEFAULT_DATABASE_URL = f"{SERVER}/test"  # the local PostgreSQL the tests use
 PUBLISH_BATCH = 100
 PUBLISH_CPU: list[float] = []  # seconds of CPU the last publish() spent in its threads
 T = TypeVar("T")
-
-
-@dataclass
-class Run:
-    channel: str
-    database: str
-    count: int
-    concurrency: int
-    workers: int
-    baseline_seconds: float
-    baseline_per_second: float
-    same_transport_per_second: float
-    outbox_seconds: float
-    outbox_per_second: float
-    ratio: float
-    same_transport_ratio: float
-    drain_per_second: float
-    drain_ratio: float
-    p50_ms: float
-    p95_ms: float
-    lost: int
-    duplicated: int
-    # CPU per message (ms) of each step, end to end: worker threads (claim, send, record, the
-    # rest of the worker process), the publishing threads, and the database's backends.
-    cpu_claim_ms: float = 0.0
-    cpu_send_ms: float = 0.0
-    cpu_record_ms: float = 0.0
-    cpu_worker_other_ms: float = 0.0
-    cpu_publish_ms: float = 0.0
-    cpu_database_ms: float = 0.0
-    worker_peak_rss_mb: float = 0.0
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -293,6 +269,26 @@ def start_probed_worker(app: Any, concurrency: int, out: Path) -> subprocess.Pop
         )
 
 
+def wait_started(outs: list[Path], processes: list[subprocess.Popen[bytes]]) -> None:
+    """Until every worker has logged that it started: the clock must not count the workers'
+    imports and app start-up, which a fixed pause overran on a loaded machine (seconds of
+    "latency" that were start-up)."""
+    deadline = time.monotonic() + 120
+    pending = list(zip(outs, processes, strict=True))
+    while pending:
+        out, process = pending[0]
+        log = out.with_suffix(".log")
+        if process.poll() is not None:
+            raise SystemExit(f"a notification worker exited at start; see {log}")
+        if log.exists() and b" started" in log.read_bytes():
+            pending.pop(0)
+            continue
+        if time.monotonic() > deadline:
+            raise SystemExit(f"a notification worker did not start in 120 s; see {log}")
+        time.sleep(0.1)
+    time.sleep(0.5)  # each one's first poll of the outbox
+
+
 def _backend_cpu(app: Any) -> dict[int, float]:
     """CPU seconds so far of each PostgreSQL backend serving the bench's database (read from
     /proc: the server runs on this machine). Empty on SQLite or when /proc cannot be read."""
@@ -332,7 +328,7 @@ def run_with_workers(
     probe_dir = Path(tempfile.mkdtemp(prefix="waypoint-probe-"))
     outs = [probe_dir / f"worker-{n}.json" for n in range(workers)]
     processes = [start_probed_worker(app, per_worker, out) for out in outs]
-    time.sleep(3)  # let the workers start before the clock does
+    wait_started(outs, processes)
     backends_before = _backend_cpu(app)
     try:
         started = time.time()
@@ -412,7 +408,7 @@ def bench_channel(
     workers: int,
     factory: DatabaseFactory,
     workdir: Path,
-) -> Run:
+) -> SendRow:
     server = ServerProcess("twilio" if channel == "sms" else "smtp")
     try:
         if channel == "sms":
@@ -467,7 +463,7 @@ def bench_channel(
     def per_message(seconds: float) -> float:
         return round(seconds * 1000 / sent, 3)
 
-    return Run(
+    return SendRow(
         channel=channel,
         database="postgresql" if is_postgres() else "sqlite",
         count=count,
@@ -498,7 +494,7 @@ def bench_channel(
     )
 
 
-def median_run(runs: list[Run]) -> Run:
+def median_run(runs: list[SendRow]) -> SendRow:
     """Per-field medians of one channel's rounds (ratios too: the median of the rounds'
     ratios, each measured against its own round's baseline); lost and duplicated are summed."""
     values: dict[str, Any] = asdict(runs[0])
@@ -508,10 +504,10 @@ def median_run(runs: list[Run]) -> Run:
         elif isinstance(first, float):
             values[name] = statistics.median(getattr(r, name) for r in runs)
     values["database"] = f"{runs[0].database}*"
-    return Run(**values)
+    return SendRow(**values)
 
 
-def table(runs: list[Run]) -> str:
+def table(runs: list[SendRow]) -> str:
     """outbox/s and its ratios: end to end, publishing through notify() while the workers run,
     against the raw SDK ("ratio") and the SDK on the workers' transport ("same tr."); drain/s
     and its ratio: the workers alone, on notifications committed at once. A database marked *
@@ -540,25 +536,47 @@ def table(runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str]) -> int:
+def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--channels", default="sms,email")
     parser.add_argument("--rounds", type=int, default=1)
-    args = parser.parse_args(argv)
-    import logging
-    import os
+    return parser.parse_args(argv)
 
-    logging.disable(logging.INFO)
+
+def choose_database() -> str:
+    """Point TEST_DATABASE_URL (which the database factory reads) at the database to measure
+    on: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local PostgreSQL when it answers
+    (the target is for PostgreSQL), else SQLite. Returns a line saying which."""
     if os.environ.get("BENCH_DATABASE_URL"):
         os.environ["TEST_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        return "notifications on " + ("PostgreSQL" if is_postgres() else "SQLite")
+    try:
+        psycopg.connect(DEFAULT_DATABASE_URL, connect_timeout=3).close()
+    except psycopg.Error:
+        os.environ.pop("TEST_DATABASE_URL", None)
+        return (
+            f"notifications on SQLite: no PostgreSQL answered at {DEFAULT_DATABASE_URL} "
+            "(set BENCH_DATABASE_URL); the send-path targets are for PostgreSQL"
+        )
+    os.environ["TEST_DATABASE_URL"] = DEFAULT_DATABASE_URL
+    return f"notifications on PostgreSQL ({DEFAULT_DATABASE_URL})"
+
+
+def run(args: argparse.Namespace) -> list[SendRow]:
+    """Every channel, ``args.rounds`` times each (plus their median), on the database
+    ``choose_database`` chose."""
+    import logging
+
+    logging.disable(logging.INFO)
     workdir = Path(tempfile.mkdtemp(prefix="waypoint-bench-"))
     factory = DatabaseFactory(workdir)
     factory.create_empty(factory.template_url)
     migrate(create_app(make_settings(factory.template_url, workdir / "instance")))
-    runs: list[Run] = []
+    runs: list[SendRow] = []
     try:
         for channel in [c.strip() for c in args.channels.split(",") if c.strip()]:
             rounds = [
@@ -570,11 +588,27 @@ def main(argv: list[str]) -> int:
                 runs.append(median_run(rounds))
     finally:
         factory.drop_all()
+    return runs
+
+
+def failed(runs: list[SendRow]) -> bool:
+    """A message lost or sent twice fails the run (a ratio below target does not: on a shared
+    machine it is a measurement, not a defect)."""
+    return any(r.lost or r.duplicated for r in runs)
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    database = choose_database()
+    print(database, flush=True)
+    runs = run(args)
     print(table(runs))
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"notifications-{stamp}.json"
     out.write_text(json.dumps([asdict(r) for r in runs], indent=2))
     print(f"results written to {out}")
-    failed = any(r.lost or r.duplicated for r in runs)
-    return 1 if failed else 0
+    for verdict in report.verdicts([], runs):
+        if verdict.benchmark == "notifications":
+            print(verdict.line())
+    return 1 if failed(runs) else 0

@@ -20,11 +20,12 @@ import sys
 import threading
 import time
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import plans
+from bench import plans, report
+from bench.report import PageRow
 from bench.seed import database_url
 from bench.targets import make_app, pages, server_env
 
@@ -33,25 +34,7 @@ CONNECTIONS = 32
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 PORTAL_PORT, BARE_PORT = 8461, 8462
 LUA = Path(__file__).with_name("wrk_report.lua")
-RESULTS = Path("bench/results")
-TARGET_RATIO, TARGET_P95_MS, TARGET_GROWTH = 0.5, 100.0, 1.3
-
-
-@dataclass
-class Row:
-    page: str
-    victims: int
-    bytes: int
-    queries: int
-    rps: float
-    bare_rps: float
-    p50_ms: float
-    p95_ms: float
-    errors: int
-
-    @property
-    def ratio(self) -> float:
-        return self.rps / self.bare_rps if self.bare_rps else 0.0
+RESULTS = report.RESULTS
 
 
 class Server:
@@ -141,8 +124,8 @@ def drain(port: int) -> None:
         fetch(port, "/" if port == PORTAL_PORT else "/bare/100")
 
 
-def measure(victims: int) -> tuple[list[Row], int]:
-    """Every page at one size: (rows, peak RSS of a web worker in KiB)."""
+def measure(victims: int) -> list[PageRow]:
+    """Every page at one size, each row with the peak RSS of a web worker over the size's run."""
     captured = {p.name: p for p in plans.capture_pages(victims)}
     plans.write(victims, list(captured.values()))
     env = server_env(victims)
@@ -165,7 +148,7 @@ def measure(victims: int) -> tuple[list[Row], int]:
             wrk(BARE_PORT, bare_path, "", 1, connections=4)
             bare_result = wrk(BARE_PORT, bare_path, "", SECONDS)
             rows.append(
-                Row(
+                PageRow(
                     page=page.name,
                     victims=victims,
                     bytes=size,
@@ -180,33 +163,9 @@ def measure(victims: int) -> tuple[list[Row], int]:
     finally:
         portal.stop()
         bare.stop()
-    return rows, portal.peak_kib
-
-
-def table(small: list[Row], large: list[Row], rss: dict[int, int]) -> str:
-    lines = [
-        f"Pages under gunicorn ({CONNECTIONS} connections, wrk, {SECONDS} s each); ratio = "
-        f"page req/s / bare Jinja page of the same bytes; growth = p50 at {large[0].victims:,} "
-        f"/ p50 at {small[0].victims:,} victims",
-        f"{'page':28} {'victims':>8} {'bytes':>7} {'queries':>7} {'req/s':>7} {'bare':>7} "
-        f"{'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'growth':>7} {'errors':>6}",
-    ]
-    by_page = {r.page: r for r in small}
-    for row in [*small, *large]:
-        growth = ""
-        if row in large and by_page.get(row.page) and by_page[row.page].p50_ms:
-            growth = f"{row.p50_ms / by_page[row.page].p50_ms:.2f}"
-        lines.append(
-            f"{row.page:28} {row.victims:>8,} {row.bytes:>7,} {row.queries:>7} {row.rps:>7.0f} "
-            f"{row.bare_rps:>7.0f} {row.ratio:>6.2f} {row.p50_ms:>7.1f} {row.p95_ms:>7.1f} "
-            f"{growth:>7} {row.errors:>6}"
-        )
-    for victims, kib in rss.items():
-        lines.append(f"peak RSS of a web worker at {victims:,} victims: {kib / 1024:.0f} MiB")
-    lines.append(
-        f"targets: ratio >= {TARGET_RATIO}, p95 < {TARGET_P95_MS:.0f} ms, growth <= {TARGET_GROWTH}"
-    )
-    return "\n".join(lines)
+    for row in rows:
+        row.worker_peak_rss_mb = round(portal.peak_kib / 1024, 1)
+    return rows
 
 
 def seeded(victims: int) -> bool:
@@ -219,27 +178,40 @@ def seeded(victims: int) -> bool:
         return False
 
 
-def main(argv: list[str]) -> int:
+def note() -> str:
+    """How the pages were driven, for under the table."""
+    return f"pages: wrk, {CONNECTIONS} connections, {SECONDS} s per page and per bare page"
+
+
+def unavailable() -> str | None:
+    """Why the page benchmark cannot run here, if it cannot."""
     if shutil.which("wrk") is None:
-        print("pages: wrk is not installed (apt-get install -y wrk); skipped")
-        return 1
-    large = int(os.environ.get("BENCH_VICTIMS", LARGE))
-    sizes = (SMALL, large)
+        return "pages not run: wrk is not installed (apt-get install -y wrk)"
+    return None
+
+
+def run() -> list[PageRow]:
+    """Every page at the small and the large size (``BENCH_VICTIMS``), seeding a size whose
+    database is missing."""
+    sizes = (SMALL, int(os.environ.get("BENCH_VICTIMS", LARGE)))
     for victims in sizes:
         if not seeded(victims):
             from bench import seed
 
             seed.main(["--victims", str(victims)])
-    results: dict[int, list[Row]] = {}
-    rss: dict[int, int] = {}
-    for victims in sizes:
-        results[victims], rss[victims] = measure(victims)
+    return [row for victims in sizes for row in measure(victims)]
+
+
+def main(argv: list[str]) -> int:
+    reason = unavailable()
+    if reason:
+        print(reason)
+        return 1
+    rows = run()
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    (RESULTS / f"pages-{stamp}.json").write_text(
-        json.dumps({str(k): [asdict(r) for r in v] for k, v in results.items()} | {"rss_kib": rss})
-    )
-    report = table(results[SMALL], results[large], rss)
-    print(report)
-    (RESULTS / f"pages-{stamp}.txt").write_text(report + "\n")
+    (RESULTS / f"pages-{stamp}.json").write_text(json.dumps([asdict(r) for r in rows]))
+    text = report.render(rows, [], [note()], benchmarks=["pages"])
+    print(text)
+    (RESULTS / f"pages-{stamp}.txt").write_text(text + "\n")
     return 0

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import event, text
 
+from bench.report import RESULTS
 from bench.targets import PUBLIC_BASE_URL, in_process
 
-RESULTS = Path("bench/results")
 LARGE_TABLE_ROWS = 10_000
 IGNORED = ("SAVEPOINT", "RELEASE", "ROLLBACK")
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
