@@ -10,10 +10,12 @@ before the service found the reason to say no).
 
 from __future__ import annotations
 
+import ast
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy
@@ -204,3 +206,46 @@ def test_a_denied_case_read_is_answered_404_and_its_audit_row_is_committed(commi
         ).all()
         assert row.outcome == AuditOutcome.DENIED
         assert row.object_id == str(world.case)
+
+
+# --- so it stays that way ----------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+# Who may call commit() in code a web request runs: the owner, and the views that declare
+# @owns_transaction (and the one CLI command that lives in a blueprint). CLI modules and the
+# workers are their own owners and are not listed here.
+COMMITTERS = {
+    ("portal/transaction.py", "commit_before_work"),
+    ("portal/transaction.py", "finish"),
+    ("portal/api/views.py", "case_events"),
+    ("portal/api/views.py", "_after_race"),
+    ("portal/auth/loader.py", "end_for_exit"),  # for the exit page (@owns_transaction)
+    ("portal/auth/views.py", "prune_sessions"),  # a CLI command
+}
+REQUEST_CODE = [
+    *(p for p in (ROOT / "portal").rglob("*.py") if not p.name.startswith("cli")),
+    ROOT / "notifications" / "webhooks.py",
+    ROOT / "notifications" / "unsubscribe_views.py",
+]
+
+
+def _commits(path: Path) -> set[tuple[str, str]]:
+    found = set()
+    tree = ast.parse(path.read_text())
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "commit"
+            ):
+                found.add((path.relative_to(ROOT).as_posix(), function.name))
+    return found
+
+
+def test_only_the_request_owner_commits():
+    """Services never commit, and views leave it to portal.transaction."""
+    committers = set().union(*(_commits(path) for path in REQUEST_CODE))
+    assert committers == COMMITTERS
