@@ -71,7 +71,6 @@ def stop(token: str) -> str | tuple[str, int] | Response:
     if point is None:
         return _invalid()
     stop_emails(session, point)
-    session.commit()
     return _stopped(point)
 
 

@@ -109,7 +109,6 @@ def twilio_status() -> Response:
     )
     if attempt.number == latest:
         _apply_status(lead, attempt, status, sid, code_text, now)
-    session.commit()
     log.info("status callback for notification %s attempt %s: %s", lead.id, attempt.id, status)
     return Response(status=204)
 
@@ -183,13 +182,11 @@ def twilio_inbound() -> Response:
     if word in STOP_WORDS:
         for point in points:
             record_opt_out(db.session(), point, source=ConsentSource.SMS_KEYWORD)
-        db.session.commit()
         log.info("inbound STOP applied to %d contact point(s)", len(points))
         return _twiml()
     if word in START_WORDS:
         for point in points:
             record_opt_in(db.session(), point, source=ConsentSource.SMS_KEYWORD)
-        db.session.commit()
         return _twiml()
     if word in HELP_WORDS:
         return _twiml(

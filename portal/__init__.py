@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from portal import crypto, errors, jinja_i18n, proxy, security
+from portal import crypto, errors, jinja_i18n, proxy, security, transaction
 from portal import logs as request_log
 from portal.config import PROJECT_ROOT, Settings
 from portal.db import end_request_transaction
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
     db.init_app(app)
     app.teardown_request(end_request_transaction)
+    transaction.init_app(app)  # the request commits once, or rolls back
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -8,7 +8,7 @@ accounts, anonymous visitors and other organisations get nothing.
 ``case_route(action)`` is the one loader every case-scoped view uses: it loads the case named
 by ``case_id`` in the URL, asks ``can``, answers 404 when the answer is no (the same page as for
 an id that does not exist), and writes the audit row for the denial, or for a member of staff's
-read, in the same transaction as the view's own work.
+read, committed before the view's own work so that it outlasts a refusal or a 404.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
+from portal import transaction
 from portal.access import ACCESS_ATTR
 from portal.clock import utcnow
 from portal.extensions import db, login_manager
@@ -223,7 +224,8 @@ def case_route(action: Action, audience: Audience = Audience.STAFF) -> Callable[
     """Load the URL's ``case_id`` for the signed-in user or answer 404; audit either way.
 
     The view is called as ``view(case, **other_url_values)``. Signed-out visitors are sent to
-    sign in. After the view returns, the transaction (its work plus the audit row) is committed.
+    sign in. The audit row is committed before the view runs; the view's own work is committed
+    (or rolled back, if a service refused) once, by the request (``portal.transaction``).
     """
     rule = CaseRule(action, audience)
 
@@ -236,9 +238,7 @@ def case_route(action: Action, audience: Audience = Audience.STAFF) -> Callable[
             case = db.session.get(Case, case_id)
             allowed = rule.allows(user, case)
             if allowed and not user.is_staff:
-                response = view(case, *args, **kwargs)
-                db.session.commit()
-                return response
+                return view(case, *args, **kwargs)
             audit.record(
                 db.session(),
                 actor=user,
@@ -249,12 +249,11 @@ def case_route(action: Action, audience: Audience = Audience.STAFF) -> Callable[
                 object_id=case_id,
                 request_id=current_request_id(),
             )
+            # The audit row outlasts whatever follows: the 404, or a view whose service refuses.
+            transaction.commit_before_work()
             if not allowed:
-                db.session.commit()
                 abort(404)
-            response = view(case, *args, **kwargs)
-            db.session.commit()
-            return response
+            return view(case, *args, **kwargs)
 
         setattr(wrapper, ACCESS_ATTR, f"case:{action.value}:{audience.value}")
         setattr(wrapper, CASE_RULE_ATTR, rule)

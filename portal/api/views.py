@@ -22,6 +22,7 @@ from portal.api.openapi import API_MAX_BYTES, document
 from portal.extensions import db, limiter
 from portal.services.partners import events as partner_events
 from portal.services.partners import systems as partners
+from portal.transaction import owns_transaction
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,6 +53,7 @@ def openapi() -> Response:
 
 
 @bp.post("/case-events")
+@owns_transaction  # commits in steps: the key's last use, then the event (a race shows on commit)
 @api_key_required
 @limiter.limit(_rate_limit, key_func=_rate_key)
 def case_events() -> Response:

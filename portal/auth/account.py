@@ -80,7 +80,6 @@ def account_language() -> BaseResponse | str:
     """The victim changes the language of their pages, texts and emails (on every device)."""
     form = LanguageForm()
     if form.validate_on_submit() and accounts.set_language(_me(), form.language.data):
-        db.session.commit()
         flash(_("Your language has been saved."), "success")
         return redirect(url_for("auth.account"))
     return _render_account(form)
@@ -94,7 +93,6 @@ def work_emails(state: str) -> BaseResponse:
     form = ContinueForm()
     if form.validate_on_submit():
         contacts.set_staff_emails(db.session(), _me(), state == "on")
-        db.session.commit()
         flash(
             _("Emails about new work are on.")
             if state == "on"
@@ -114,7 +112,6 @@ def sign_out_elsewhere() -> BaseResponse:
         sessions.revoke_others(
             db.session(), here.user_id, here, SessionEndReason.ENDED_FROM_ANOTHER_DEVICE
         )
-        db.session.commit()
     flash(_("You have been signed out everywhere else."), "success")
     return redirect(url_for("auth.account"))
 
@@ -139,7 +136,6 @@ def change_passphrase() -> BaseResponse | str:
                 form.password.errors = [error.message]
         else:
             loader.begin(user)  # every session ended, this browser gets a new one
-            db.session.commit()
             flash(
                 _(
                     "Your passphrase has been changed. Anywhere else you were signed in, you are "
@@ -160,16 +156,13 @@ def account_two_step() -> BaseResponse | str:
     if user.has_totp:
         return redirect(url_for("auth.account"))
     secret = totp.begin_enrolment(user)
-    db.session.commit()
     form = TotpCodeForm()
     if form.validate_on_submit():
         codes = totp.confirm_enrolment(db.session(), user, form.code.data)
         if codes is not None:
-            db.session.commit()
             return render_template(
                 "auth/recovery_codes.html", codes=codes, continue_url=url_for("auth.account")
             )
-        db.session.rollback()
         mark_failed()
         form.code.errors = [_("That code did not work. Enter the newest code the app shows.")]
     return render_template(
@@ -201,7 +194,6 @@ def account_two_step_off() -> BaseResponse | str:
     if form.validate_on_submit():
         if verify_password(user.password_hash, form.password.data):
             totp.turn_off(db.session(), user)
-            db.session.commit()
             flash(_("Two-step verification is off."), "success")
             return redirect(url_for("auth.account"))
         mark_failed()
@@ -222,7 +214,6 @@ def safety_first() -> BaseResponse | str:
         me = _me()
         accounts.set_language(me, form.language.data or current)
         accounts.mark_safety_info_seen(me)
-        db.session.commit()
         return redirect(url_for("victim.home"))
     settings = current_app.config["WAYPOINT_SETTINGS"]
     return render_template(

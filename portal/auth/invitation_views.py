@@ -123,7 +123,6 @@ def reset_passphrase() -> Response | str:
     form = ResetRequestForm()
     if form.validate_on_submit():
         passphrase_reset.request_reset(db.session(), form.identifier.data)
-        db.session.commit()
         return redirect(url_for("auth.reset_passphrase_sent"))
     return render_template("auth/reset_request.html", form=form)
 

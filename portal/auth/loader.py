@@ -18,6 +18,7 @@ from flask import current_app, g, redirect, request, session, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
+from portal import transaction
 from portal.access import access_rule
 from portal.extensions import db, login_manager
 from portal.models import SessionEndReason, User
@@ -61,8 +62,8 @@ def check_session() -> Response | None:
         return None
     resolved = current()
     if resolved.record is not None:
-        if db.session.dirty:
-            db.session.commit()  # only the last-seen time: nothing else has happened yet
+        if db.session.dirty:  # only the last-seen time: kept whatever the view then does
+            transaction.commit_before_work()
         return None
     session.clear()
     view = current_app.view_functions.get(request.endpoint or "")

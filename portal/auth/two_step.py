@@ -83,7 +83,6 @@ def recovery_code() -> BaseResponse | str:
 
 def _complete(user: User, next_path: str) -> BaseResponse:
     loader.begin(user)
-    db.session.commit()
     return redirect(landing(user, next_path))
 
 
@@ -99,17 +98,14 @@ def two_step_setup() -> BaseResponse | str:
     if user.has_totp:
         return _expired()
     secret = totp.begin_enrolment(user)
-    db.session.commit()
     form = TotpCodeForm()
     if form.validate_on_submit():
         codes = totp.confirm_enrolment(db.session(), user, form.code.data)
         if codes is not None:
             loader.begin(user)
-            db.session.commit()
             return render_template(
                 "auth/recovery_codes.html", codes=codes, continue_url=landing(user, next_path)
             )
-        db.session.rollback()
         mark_failed()
         form.code.errors = [
             *form.code.errors,

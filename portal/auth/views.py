@@ -58,7 +58,6 @@ def landing(user: User, next_path: str | None) -> str:
 
 def finish_sign_in(user: User, next_path: str | None) -> Response:
     loader.begin(user)
-    db.session.commit()
     return redirect(landing(user, next_path))
 
 
@@ -66,11 +65,9 @@ def after_passphrase(user: User, next_path: str | None) -> Response:
     """Passphrase accepted: sign in, or first ask for (or set up) the second factor."""
     if user.is_staff and not user.has_totp:
         loader.begin_pending(user, "enrol", next_path)
-        db.session.commit()
         return redirect(url_for("auth.two_step_setup"))
     if user.has_totp:
         loader.begin_pending(user, "verify", next_path)
-        db.session.commit()
         return redirect(url_for("auth.two_step"))
     return finish_sign_in(user, next_path)
 
@@ -102,7 +99,6 @@ def sign_in() -> Response | str:
 def sign_out() -> Response:
     SignOutForm()  # CSRF is checked for every POST by CSRFProtect
     loader.end(SessionEndReason.SIGNED_OUT)
-    db.session.commit()
     return redirect(url_for("auth.signed_out"), code=303)
 
 
@@ -120,7 +116,6 @@ def keep_alive() -> Response:
     record = loader.current().record
     if record is not None:
         sessions.keep_alive(record)
-        db.session.commit()
     response = jsonify({"secondsRemaining": loader.seconds_remaining() or 0})
     return response
 

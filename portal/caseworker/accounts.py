@@ -91,7 +91,6 @@ def new_case() -> BaseResponse | str:
             db.session.rollback()
             _show_error(form, error)
         else:
-            db.session.commit()
             return _shown_once(issued, case=case, heading=_l("Case opened"))
     return render_template(
         "caseworker/accounts/new_case.html", form=form, is_supervisor=is_supervisor
@@ -111,7 +110,6 @@ def reissue_invitation(case: Case) -> BaseResponse | str:
     form = ConfirmForm()
     if form.validate_on_submit():
         issued = invitations.reissue_for_case(db.session(), me, case, current_request_id())
-        db.session.commit()
         return _shown_once(issued, case=case, heading=_l("New invitation created"))
     return render_template(
         "caseworker/accounts/reissue.html",
@@ -144,7 +142,6 @@ def invite_staff() -> BaseResponse | str:
             db.session.rollback()
             _show_error(form, error)
         else:
-            db.session.commit()
             return _shown_once(
                 issued, case=None, heading=_l("Invitation created"), emailed_to=user.email
             )

@@ -50,8 +50,9 @@ def audit_trail() -> str:
         references=references,
         **audit.labels(),
     )
-    # Watching the watchers: looking at the trail is itself on the trail. (Committed after
-    # rendering: a commit expires the rows, and reloading each would cost a query per row.)
+    # Watching the watchers: looking at the trail is itself on the trail. (The request commits
+    # it after rendering: a commit expires the rows, and reloading each would cost a query per
+    # row.)
     audit.record(
         db.session(),
         actor=user,
@@ -61,5 +62,4 @@ def audit_trail() -> str:
         object_id=user.organisation_id,
         request_id=current_request_id(),
     )
-    db.session.commit()
     return page_html

@@ -85,7 +85,6 @@ def assign(case: Case) -> str | BaseResponse:
         except cases.AssignmentError as exc:
             form.isva.errors = [str(exc)]
         else:
-            db.session.commit()
             flash(str(_l("The ISVA for this case has been changed")), "success")
             return redirect(url_for("caseworker.case_page", case_id=case.id))
     elif active is not None and not form.is_submitted():

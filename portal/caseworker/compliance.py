@@ -158,7 +158,6 @@ def compliance_report() -> str:
         csv_args=_args(period) if period else None,
     )
     _audit(user, "compliance.view")
-    db.session.commit()
     return page
 
 
@@ -293,7 +292,6 @@ def compliance_csv() -> Response:
             else months_csv(report.months)
         )
     _audit(user, "compliance.export")
-    db.session.commit()
     name = f"{table}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
     return Response(
         "\ufeff" + text,  # a byte order mark, so spreadsheet programs read UTF-8 names right

@@ -155,7 +155,6 @@ def reply(case: Case) -> Any:
     except messaging.MessagingError as exc:
         form.body.errors = [str(exc)]
         return _page(case, form, status=400)
-    db.session.commit()
     flash(str(_l("Your reply has been sent")), "success")
     return redirect(url_for("caseworker.conversation", case_id=case.id, _anchor="reply"))
 
@@ -173,7 +172,6 @@ def add_note(case: Case) -> Any:
     except messaging.MessagingError as exc:
         form.note.errors = [str(exc)]
         return _page(case, note_form=form, status=400)
-    db.session.commit()
     flash(str(_l("Your note to file has been saved. Only staff can see it.")), "success")
     return redirect(url_for("caseworker.conversation", case_id=case.id, _anchor="notes"))
 
@@ -194,6 +192,5 @@ def callback_done(case: Case, callback_id: uuid.UUID) -> BaseResponse:
         except (callbacks.CallbackError, messaging.MessagingError) as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()
             flash(str(_l("The call-back request is marked as done")), "success")
     return redirect(url_for("caseworker.conversation", case_id=case.id, _anchor="callbacks"))

@@ -85,7 +85,6 @@ def saved_replies() -> Any:
             form.body.errors = [str(exc)]
             status = 400
         else:
-            db.session.commit()
             flash(str(_l("The saved reply has been added")), "success")
             return redirect(url_for("caseworker.saved_replies"))
     elif form.is_submitted():
@@ -112,7 +111,6 @@ def delete_saved_reply(saved_id: uuid.UUID) -> BaseResponse:
         except messaging.NotPermittedError:
             pass
         else:
-            db.session.commit()
             flash(str(_l("The saved reply has been deleted")), "success")
     return redirect(url_for("caseworker.saved_replies"))
 
@@ -148,7 +146,6 @@ def out_of_office() -> Any:
                 form.ends_on.errors = [str(exc)]
                 status = 400
             else:
-                session.commit()
                 flash(str(_l("Out of office has been set")), "success")
                 return redirect(url_for("caseworker.out_of_office"))
     elif form.is_submitted():
@@ -181,6 +178,5 @@ def end_out_of_office(absence_id: uuid.UUID) -> BaseResponse:
         except availability.AbsenceError as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()
             flash(str(_l("Out of office has ended")), "success")
     return redirect(url_for("caseworker.out_of_office"))

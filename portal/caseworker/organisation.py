@@ -61,7 +61,6 @@ def organisation_settings() -> BaseResponse | str:
             field = getattr(form, error.field)
             field.errors = [*field.errors, error.message]
         else:
-            db.session.commit()
             flash(
                 _("Settings saved.") if changed else _("Nothing was changed."),
                 "success",

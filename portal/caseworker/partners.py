@@ -156,7 +156,6 @@ def new_partner() -> BaseResponse | str:
             for name, message in refused.errors.items():
                 getattr(form, name).errors = [message]
         else:
-            db.session.commit()
             flash(_("Partner added. Issue it an API key when its system is ready."), "success")
             return redirect(url_for("caseworker.partner_detail", partner_id=partner.id))
     return render_template("caseworker/partners/new.html", form=form)
@@ -175,7 +174,6 @@ def issue_partner_key(partner_id: uuid.UUID) -> Response | BaseResponse:
     if not ActionForm().validate_on_submit():
         abort(400)
     issued = service.issue_key(db.session(), _admin(), partner)
-    db.session.commit()
     # Shown in this response only: the service keeps its hash, so it cannot show it again.
     return _detail(partner, new_key=issued.raw)
 
@@ -190,7 +188,6 @@ def revoke_partner_key(partner_id: uuid.UUID, key_id: uuid.UUID) -> BaseResponse
         key = service.revoke_key(db.session(), _admin(), partner, key_id)
     except service.NotAllowedError:
         abort(404)
-    db.session.commit()
     flash(_("Key %(prefix)s is revoked. It stops working at once.", prefix=key.prefix), "success")
     return redirect(url_for("caseworker.partner_detail", partner_id=partner.id))
 
@@ -214,7 +211,6 @@ def link_partner_case(partner_id: uuid.UUID) -> Response | BaseResponse:
             for name, message in refused.errors.items():
                 getattr(form, name).errors = [message]
         else:
-            db.session.commit()
             flash(_("Case linked. The partner can now send events for it."), "success")
             return redirect(url_for("caseworker.partner_detail", partner_id=partner.id))
     return _detail(partner, link_form=form, status=400)
@@ -231,7 +227,6 @@ def partner_direct_publish(partner_id: uuid.UUID) -> Response | BaseResponse:
         except service.PartnerError as refused:  # pragma: no cover - choices are validated
             form.events.errors = list(refused.errors.values())
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("caseworker.partner_detail", partner_id=partner.id))
     return _detail(partner, direct_form=form, status=400)

@@ -54,7 +54,6 @@ def disable_staff(user_id: uuid.UUID) -> BaseResponse | str:
     form = DisableForm()
     if form.validate_on_submit():
         accounts.disable_user(db.session(), me, person, current_request_id())
-        db.session.commit()
         flash(
             _("The account is disabled. Anyone signed in with it has been signed out."), "success"
         )

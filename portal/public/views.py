@@ -19,6 +19,7 @@ from portal.access import public
 from portal.auth import loader as auth_session
 from portal.extensions import SUPPORTED_LOCALES, db
 from portal.services.accounts import credentials as accounts
+from portal.transaction import owns_transaction
 from portal.urls import safe_next
 
 bp = Blueprint("public", __name__)
@@ -31,6 +32,7 @@ def index() -> BaseResponse:
 
 
 @bp.get("/exit")
+@owns_transaction  # leaving must work even when the database does not (loader.end_for_exit)
 @public
 def exit_page() -> BaseResponse:
     """Exit this page: end any session at once and go to a neutral site.
@@ -68,8 +70,8 @@ def language(code: str) -> BaseResponse:
     target = safe_next(request.args.get("next"), url_for("public.index"))
     response = redirect(target)
     if code in SUPPORTED_LOCALES:
-        if current_user.is_authenticated and accounts.set_language(current_user, code):
-            db.session.commit()
+        if current_user.is_authenticated:
+            accounts.set_language(current_user, code)  # committed with the request
         settings = current_app.config["WAYPOINT_SETTINGS"]
         response.set_cookie(
             "lang",

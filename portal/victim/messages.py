@@ -160,7 +160,6 @@ def send_message(case: Case) -> Any:
     except messaging.MessagingError as exc:
         form.body.errors = [str(exc)]
         return _page(case, form, 400)
-    db.session.commit()
     flash(str(_l("Your message has been sent")), "success")
     return redirect(url_for("victim.messages", case_id=case.id, _anchor="latest"))
 
@@ -177,7 +176,6 @@ def remove_message(case: Case, message_id: uuid.UUID) -> BaseResponse:
         except messaging.NotPermittedError:
             pass  # not theirs or not there: nothing to remove, nothing to say
         else:
-            db.session.commit()
             flash(
                 str(
                     _l(
@@ -212,7 +210,6 @@ def call_me(case: Case) -> Any:
             form.safe_times.errors = [str(exc)]
             status = 400
         else:
-            db.session.commit()
             flash(
                 str(_l("We have asked your ISVA to call you at the times you said are safe")),
                 "success",

@@ -111,7 +111,6 @@ def erasure_request() -> BaseResponse | str:
         if case is None:
             abort(404)
         rights_requests.request_erasure(db.session(), me, case, current_request_id())
-        db.session.commit()
         flash(_("We have your request. A supervisor at the service will look at it."), "success")
         return redirect(url_for("victim.my_information"))
     return render_template(

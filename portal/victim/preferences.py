@@ -79,7 +79,6 @@ def add_contact(channel: str) -> str | Response:
             actor=current_user,
         )
         contacts.send_code(session, current_user, point)
-        session.commit()
         return redirect(url_for("victim.verify_contact", channel=channel))
     return render_template("victim/preferences/add.html", form=form, channel=channel)
 
@@ -97,7 +96,7 @@ def verify_contact(channel: str) -> str | Response:
         try:
             contacts.verify_code(session, current_user, point, form.code.data)
         except contacts.VerificationError as exc:
-            session.commit()  # the attempt counts, whatever the answer
+            # Not a Refusal: the attempt it counted is kept (committed with this page).
             messages = {
                 "wrong": _("The code is not right. Check it and try again"),
                 "expired": _("The code has expired. Ask for a new one"),
@@ -105,7 +104,6 @@ def verify_contact(channel: str) -> str | Response:
             }
             form.code.errors = [messages.get(str(exc), messages["wrong"])]
         else:
-            session.commit()
             flash(_("You will now get notifications here."), "success")
             return redirect(url_for("victim.preferences"))
     return render_template(
@@ -126,7 +124,6 @@ def resend_code(channel: str) -> Response:
     point = contacts.contact_point(session, current_user.id, channel)
     if form.validate_on_submit() and point is not None and point.verified_at is None:
         contacts.send_code(session, current_user, point)
-        session.commit()
         flash(_("We sent you a new code."), "success")
     return redirect(url_for("victim.verify_contact", channel=channel))
 
@@ -143,7 +140,6 @@ def switch_contact(channel: str, state: str) -> Response:
         contacts.set_enabled(
             session, point, state == "on", source=ConsentSource.PORTAL, actor_id=current_user.id
         )
-        session.commit()
         flash(
             _("Notifications are on.") if state == "on" else _("Notifications are off."),
             "success",
@@ -163,7 +159,6 @@ def notification_choices() -> str | Response:
         contacts.set_choices(
             session, current_user.id, chosen, source=ConsentSource.PORTAL, actor_id=current_user.id
         )
-        session.commit()
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("victim.preferences"))
     fields = [form[f"category_{key}"] for key in policy.PREFERENCE_CATEGORIES]
@@ -185,7 +180,6 @@ def quiet_hours() -> str | Response:
             source=ConsentSource.PORTAL,
             actor_id=current_user.id,
         )
-        session.commit()
         flash(_("Your quiet hours are saved."), "success")
         return redirect(url_for("victim.preferences"))
     return render_template("victim/preferences/quiet_hours.html", form=form)

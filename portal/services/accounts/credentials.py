@@ -19,13 +19,14 @@ from portal.crypto import lookup_hash
 from portal.models import AuditOutcome, Role, SessionEndReason, User
 from portal.normalise import InvalidIdentifierError, normalise_email, normalise_phone
 from portal.passwords import hash_password, needs_rehash, verify_password
+from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.accounts import passphrases, sessions
 
 log = logging.getLogger(__name__)
 
 
-class AccountError(Exception):
+class AccountError(Refusal):
     """A request about an account that cannot be done; ``field`` names the form field."""
 
     def __init__(self, message: str, field: str | None = None) -> None:

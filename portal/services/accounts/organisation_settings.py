@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from notifications.render import denied_words
 from portal.config import CrisisContact, Settings
 from portal.models import AuditOutcome, Organisation, User
+from portal.refusal import Refusal
 from portal.services import audit
 
 RETENTION_MONTHS = (1, 120)
@@ -24,7 +25,7 @@ NUMBER = re.compile(r"^\+?[0-9][0-9 ]{1,18}[0-9]$")
 MAX_CONTACTS = 8
 
 
-class SettingsError(ValueError):
+class SettingsError(Refusal, ValueError):
     """A bad value; ``field`` names the form field."""
 
     def __init__(self, message: str, field: str) -> None:

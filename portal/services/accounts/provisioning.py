@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from portal.crypto import lookup_hash
 from portal.models import AuditOutcome, InvitationPurpose, Organisation, Role, User
 from portal.normalise import InvalidIdentifierError, normalise_email, normalise_name
+from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.accounts import invitations
 from portal.services.accounts.credentials import Identifier, find_user
@@ -36,7 +37,7 @@ LABELS = {
 }
 
 
-class ProvisioningError(ValueError):
+class ProvisioningError(Refusal, ValueError):
     """What the operator asked for cannot be done; the message says why and what to do."""
 
 

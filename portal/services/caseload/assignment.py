@@ -18,15 +18,16 @@ from sqlalchemy.orm import Session
 from portal.clock import utcnow
 from portal.models import Assignment, AuditOutcome, Case, Role, User
 from portal.policy import Action, can
+from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.messaging import messages as messaging
 
 
-class AssignmentError(Exception):
+class AssignmentError(Refusal):
     """The assignment cannot be made; the message is safe to show to the supervisor."""
 
 
-class NotPermittedError(Exception):
+class NotPermittedError(Refusal):
     """The acting user may not assign this case (views 404 before it comes to this)."""
 
 

@@ -27,6 +27,7 @@ from portal.models.contact_notes import (
 )
 from portal.models.update import SECTION_KEYS
 from portal.policy import Action, can
+from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.updates import deadlines
 from portal.services.updates import writing as updates
@@ -36,11 +37,11 @@ SAFE_TIMES_MAX = 500
 NOTES_MAX = 2000
 
 
-class CaseworkError(ValueError):
+class CaseworkError(Refusal, ValueError):
     """Refused as asked; the message is safe to show."""
 
 
-class NotPermittedError(PermissionError):
+class NotPermittedError(Refusal, PermissionError):
     """The acting user may not do this (views answer 404 before it comes to this)."""
 
 

@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 from portal.clock import utcnow
 from portal.models import AuditOutcome, Case, Role, User
 from portal.models.message import Absence
+from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.updates.deadlines import LONDON
 
 MAX_DAYS = 366
 
 
-class AbsenceError(ValueError):
+class AbsenceError(Refusal, ValueError):
     """The absence cannot be set as asked; the message is safe to show."""
 
 

@@ -29,12 +29,13 @@ from portal.models import (
 )
 from portal.models.contact_notes import SafeContactNote
 from portal.policy import Action, can
+from portal.refusal import Refusal
 from portal.services import audit
 
 SAFE_TIMES_MAX = 500
 
 
-class CallbackError(ValueError):
+class CallbackError(Refusal, ValueError):
     """The request cannot be made or closed as asked (the message says why, in plain words)."""
 
 

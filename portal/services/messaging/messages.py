@@ -30,6 +30,7 @@ from portal.clock import utcnow
 from portal.models import Case, Role, User
 from portal.models.message import Message, MessageDirection, SystemEvent
 from portal.policy import Action, Relation, can, relation_to_case
+from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.messaging import availability
 
@@ -41,7 +42,7 @@ MESSAGES_CATEGORY = "messages"
 log = logging.getLogger(__name__)
 
 
-class MessagingError(ValueError):
+class MessagingError(Refusal, ValueError):
     """The message cannot be sent as asked; the text is safe to show (and the form keeps what
     the person typed)."""
 
@@ -50,7 +51,7 @@ class RateLimitedError(MessagingError):
     """Too many messages in the last hour."""
 
 
-class NotPermittedError(Exception):
+class NotPermittedError(Refusal):
     """The acting user may not do this (views answer 404 before it comes to this)."""
 
 

@@ -30,6 +30,7 @@ from portal.clock import utcnow
 from portal.journey import event
 from portal.models import AuditOutcome, Case, CaseStatus, Update, UpdateStatus
 from portal.models.partner import Partner, PartnerEvent
+from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.partners.payload import SECTION_KEYS, CaseEventIn, InvalidPayloadError, parse
 from portal.services.partners.systems import link_for, may_publish_directly
@@ -39,7 +40,7 @@ from portal.services.updates.writing import needs_isva_first, validation_errors
 __all__ = ["CaseEventIn", "InvalidPayloadError", "Received", "RefusedError", "parse", "receive"]
 
 
-class RefusedError(Exception):
+class RefusedError(Refusal):
     """A well-formed event the portal will not take: ``status`` and a machine ``code``."""
 
     def __init__(self, status: int, code: str, message: str) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from portal.clock import utcnow
 from portal.journey import SECTIONS, event
 from portal.models.partner import Partner
+from portal.refusal import Refusal
 from portal.services.partners.systems import PARTNER_AGENCIES, postable_events
 from portal.services.updates import deadlines
 from portal.services.updates.writing import REASON_MAX, SECTION_MAX
@@ -44,7 +45,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 FUTURE_YEARS = 5
 
 
-class InvalidPayloadError(ValueError):
+class InvalidPayloadError(Refusal, ValueError):
     """The body is not a valid case event; ``errors`` maps JSON pointers to messages."""
 
     def __init__(self, errors: dict[str, str]) -> None:

@@ -29,6 +29,7 @@ from portal.journey import EVENTS, Agency, Event
 from portal.models import AuditOutcome, Case, Organisation, User
 from portal.models.partner import ApiKey, Partner, PartnerCaseLink
 from portal.policy import Action, can
+from portal.refusal import Refusal
 from portal.services import audit
 
 KEY_PATTERN = re.compile(r"^wp_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
@@ -39,7 +40,7 @@ REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./:_-]{0,63}$")
 _DUMMY_HASH = hashlib.sha256(b"no such key").hexdigest()
 
 
-class PartnerError(ValueError):
+class PartnerError(Refusal, ValueError):
     """Refused as asked; ``errors`` maps form fields to plain-English messages."""
 
     def __init__(self, errors: dict[str, str]) -> None:
@@ -47,7 +48,7 @@ class PartnerError(ValueError):
         self.errors = errors
 
 
-class NotAllowedError(PermissionError):
+class NotAllowedError(Refusal, PermissionError):
     """Only the organisation's admins manage partners (views 404 before this can happen)."""
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from portal.clock import utcnow
 from portal.models import AuditOutcome, Case, CaseStatus, Role, User
 from portal.models.rights import ErasureRequest, ErasureStatus, SubjectAccessRequest
+from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.updates.deadlines import (
     add_months,
@@ -26,7 +27,7 @@ from portal.services.updates.deadlines import (
 )
 
 
-class RightsError(ValueError):
+class RightsError(Refusal, ValueError):
     """A request that cannot be done as asked; the message is shown to the user."""
 
 

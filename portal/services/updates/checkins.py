@@ -31,6 +31,7 @@ from portal.models import (
     User,
 )
 from portal.models.update import SECTION_KEYS
+from portal.refusal import Refusal
 from portal.services.updates import deadlines
 from portal.services.updates import queries as update_queries
 from portal.services.updates import writing as updates
@@ -39,7 +40,7 @@ CHECKIN_EVENT = "investigation_update"  # its starter text is the "no change yet
 VICTIM_CADENCE_WEEKS = (1, 2, 3, 4, 6, 8, 12)
 
 
-class CheckInError(ValueError):
+class CheckInError(Refusal, ValueError):
     """Refused as asked; the message is shown to the user."""
 
 

@@ -38,6 +38,7 @@ from portal.models import (
 )
 from portal.models.update import SECTION_KEYS, WELSH_KEYS
 from portal.policy import Action, can
+from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.updates import date_changes, deadlines
 
@@ -48,7 +49,7 @@ EVENT_KEYS = frozenset(e.key for e in EVENTS)
 CADENCE_WEEKS = range(1, 13)
 
 
-class UpdateError(ValueError):
+class UpdateError(Refusal, ValueError):
     """Refused as asked; ``errors`` maps form fields to plain-English messages."""
 
     def __init__(self, errors: dict[str, str]) -> None:
@@ -56,7 +57,7 @@ class UpdateError(ValueError):
         self.errors = errors
 
 
-class NotAllowedError(PermissionError):
+class NotAllowedError(Refusal, PermissionError):
     """The acting user may not publish for this case (views 404 before this can happen)."""
 
 
