@@ -27,7 +27,8 @@ class Partner(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(120))
     agency: Mapped[str] = mapped_column(String(20))  # portal.journey.Agency value
     # Event keys this partner's events may publish without an ISVA's review, space-separated.
-    # Empty by default; sensitive and ISVA-first events are never eligible (services.partners.systems).
+    # Empty by default; sensitive and ISVA-first events are never eligible
+    # (services.partners.systems).
     direct_publish_events: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 

@@ -24,7 +24,6 @@ from portal.clock import utcnow
 from portal.crypto import lookup_hash
 from portal.models import (
     Assignment,
-    AuditOutcome,
     Case,
     Invitation,
     InvitationPurpose,
@@ -207,32 +206,25 @@ def open_case(
     session.flush()
     log.info("case %s opened by %s for ISVA %s", case.id, actor.id, isva.id)
     issued = issue(session, actor, victim, InvitationPurpose.VICTIM, case)
-    _audit(session, actor, "case.open", case, "case", case.id, request_id)
-    _audit(
-        session, actor, "case.invite_victim", case, "invitation", issued.invitation.id, request_id
-    )
-    return case, issued
-
-
-def _audit(
-    session: Session,
-    actor: User,
-    action: str,
-    case: Case | None,
-    object_type: str,
-    object_id: uuid.UUID,
-    request_id: str | None,
-) -> None:
     audit.record(
         session,
         actor=actor,
-        action=action,
-        outcome=AuditOutcome.ALLOWED,
+        action="case.open",
         case=case,
-        object_type=object_type,
-        object_id=object_id,
+        object_type="case",
+        object_id=case.id,
         request_id=request_id,
     )
+    audit.record(
+        session,
+        actor=actor,
+        action="case.invite_victim",
+        case=case,
+        object_type="invitation",
+        object_id=issued.invitation.id,
+        request_id=request_id,
+    )
+    return case, issued
 
 
 def may_reissue(actor: User, case: Case) -> bool:
@@ -253,14 +245,14 @@ def reissue_for_case(
     victim = case.victim
     purpose = InvitationPurpose.VICTIM if victim.password_hash is None else InvitationPurpose.RESET
     issued = issue(session, actor, victim, purpose, case)
-    _audit(
+    audit.record(
         session,
-        actor,
-        "case.reissue_invitation",
-        case,
-        "invitation",
-        issued.invitation.id,
-        request_id,
+        actor=actor,
+        action="case.reissue_invitation",
+        case=case,
+        object_type="invitation",
+        object_id=issued.invitation.id,
+        request_id=request_id,
     )
     return issued
 
@@ -295,7 +287,14 @@ def invite_staff(
     session.flush()
     issued = issue(session, actor, user, InvitationPurpose.STAFF)
     email_invitation(session, user, issued)
-    _audit(session, actor, "staff.invite", None, "user", user.id, request_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="staff.invite",
+        object_type="user",
+        object_id=user.id,
+        request_id=request_id,
+    )
     return user, issued
 
 

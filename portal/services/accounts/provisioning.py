@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.crypto import lookup_hash
-from portal.models import AuditOutcome, InvitationPurpose, Organisation, Role, User
+from portal.models import InvitationPurpose, Organisation, Role, User
 from portal.normalise import InvalidIdentifierError, normalise_email, normalise_name
 from portal.services import audit
 from portal.services.accounts import invitations
@@ -84,7 +84,15 @@ def create_organisation(session: Session, name: str, settings: OrganisationSetti
     org = Organisation(name=name, **values)
     session.add(org)
     session.flush()
-    _audit(session, org, "organisation.create", "organisation", org)
+    audit.record(
+        session,
+        actor=None,
+        actor_role=audit.OPERATOR,
+        action="organisation.create",
+        organisation_id=org.id,
+        object_type="organisation",
+        object_id=org.id,
+    )
     return Created(org, created=True)
 
 
@@ -142,20 +150,13 @@ def invite_first_admin(
         session.flush()
     issued = invitations.issue(session, None, user, InvitationPurpose.STAFF)
     invitations.email_invitation(session, user, issued)
-    _audit(session, org, "staff.invite_first_admin", "user", user)
-    return AdminInvited(user, issued, first_invitation=first)
-
-
-def _audit(
-    session: Session, org: Organisation, action: str, object_type: str, obj: Organisation | User
-) -> None:
     audit.record(
         session,
         actor=None,
         actor_role=audit.OPERATOR,
-        action=action,
-        outcome=AuditOutcome.ALLOWED,
+        action="staff.invite_first_admin",
         organisation_id=org.id,
-        object_type=object_type,
-        object_id=obj.id,
+        object_type="user",
+        object_id=user.id,
     )
+    return AdminInvited(user, issued, first_invitation=first)

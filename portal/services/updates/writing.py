@@ -170,18 +170,6 @@ def _compute_clock(update: Update) -> None:
     update.window_closes_on = window.closes_on if window else None
 
 
-def audit_update(session: Session, actor: User, case: Case, update: Update, action: str) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        outcome=AuditOutcome.ALLOWED,
-        case=case,
-        object_type="case_update",
-        object_id=update.id,
-    )
-
-
 def save_draft(
     session: Session, case: Case, author: User, draft: Draft, update: Update | None = None
 ) -> Update:
@@ -206,7 +194,14 @@ def save_draft(
     _apply(update, draft)
     update.previous_event_date = change.earlier
     session.flush()
-    audit_update(session, author, case, update, "update.save_draft")
+    audit.record(
+        session,
+        actor=author,
+        action="update.save_draft",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     return update
 
 
@@ -243,7 +238,14 @@ def publish(session: Session, case: Case, author: User, update: Update) -> Updat
         update.held_at = utcnow()
         update.scheduled_for = None
         session.flush()
-        audit_update(session, author, case, update, "update.hold_isva_first")
+        audit.record(
+            session,
+            actor=author,
+            action="update.hold_isva_first",
+            case=case,
+            object_type="case_update",
+            object_id=update.id,
+        )
         return update
     return _go_live(session, case, author, update)
 
@@ -253,7 +255,14 @@ def _go_live(session: Session, case: Case, actor: User, update: Update) -> Updat
     update.published_at = utcnow()
     update.scheduled_for = None
     session.flush()
-    audit_update(session, actor, case, update, "case.publish_update")
+    audit.record(
+        session,
+        actor=actor,
+        action="case.publish_update",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     _notify(session, case, update)
     return update
 
@@ -285,7 +294,14 @@ def confirm_support(session: Session, case: Case, actor: User, update: Update, n
     update.support_confirmed_at = utcnow()
     update.support_confirmed_by_id = actor.id
     update.support_note = note
-    audit_update(session, actor, case, update, "update.support_confirmed")
+    audit.record(
+        session,
+        actor=actor,
+        action="update.support_confirmed",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     return _go_live(session, case, actor, update)
 
 
@@ -326,7 +342,14 @@ def edit_published(
     update.read_at = None  # the victim has not read this version
     update.told_on = update.told_how = update.told_by_id = update.told_note = None  # nor been told
     session.flush()
-    audit_update(session, author, case, update, "update.edit")
+    audit.record(
+        session,
+        actor=author,
+        action="update.edit",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     _notify(session, case, update)
     return update
 
@@ -350,7 +373,14 @@ def withdraw(session: Session, case: Case, actor: User, update: Update, reason: 
     update.withdrawal_reason = reason
     update.scheduled_for = None
     session.flush()
-    audit_update(session, actor, case, update, "update.withdraw")
+    audit.record(
+        session,
+        actor=actor,
+        action="update.withdraw",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     return update
 
 
