@@ -150,35 +150,8 @@ def open_case(
     ``email`` and ``phone`` must already be normalised; at least one is needed to sign in.
     An ISVA opens cases for themselves; a supervisor picks an ISVA of their organisation.
     """
-    role = Role(actor.role)
-    if role is Role.ISVA:
-        isva = actor
-    elif role is Role.SUPERVISOR:
-        isva_by_id = {u.id: u for u in active_isvas(session, actor.organisation_id)}
-        chosen = isva_by_id.get(isva_id) if isva_id else None
-        if chosen is None:
-            raise AccountError(str(_l("Select the ISVA for this case")), field="isva")
-        isva = chosen
-    else:
-        raise AccountError("not allowed")
-    if not email and not phone:
-        raise AccountError(str(_l("Enter an email address or a mobile number")), field="email")
-    if email and email_in_use(session, email):
-        raise AccountError(
-            str(_l("There is already an account with this email address")), field="email"
-        )
-    if phone and phone_in_use(session, phone):
-        raise AccountError(
-            str(_l("There is already an account with this mobile number")), field="phone"
-        )
-    if session.scalar(
-        select(Case.id).where(
-            Case.organisation_id == actor.organisation_id, Case.reference == reference
-        )
-    ):
-        raise AccountError(
-            str(_l("There is already a case with this reference")), field="reference"
-        )
+    isva = _isva_for_new_case(session, actor, isva_id)
+    _check_new_case(session, actor, reference, email, phone)
     victim = User(
         organisation_id=actor.organisation_id,
         role=Role.VICTIM,
@@ -225,6 +198,45 @@ def open_case(
         request_id=request_id,
     )
     return case, issued
+
+
+def _isva_for_new_case(session: Session, actor: User, isva_id: uuid.UUID | None) -> User:
+    """An ISVA opens cases for themselves; a supervisor picks an active ISVA of their own
+    organisation; nobody else opens cases."""
+    role = Role(actor.role)
+    if role is Role.ISVA:
+        return actor
+    if role is not Role.SUPERVISOR:
+        raise AccountError("not allowed")
+    isva_by_id = {u.id: u for u in active_isvas(session, actor.organisation_id)}
+    chosen = isva_by_id.get(isva_id) if isva_id else None
+    if chosen is None:
+        raise AccountError(str(_l("Select the ISVA for this case")), field="isva")
+    return chosen
+
+
+def _check_new_case(
+    session: Session, actor: User, reference: str, email: str | None, phone: str | None
+) -> None:
+    """Refuse a case the victim could not sign in to, or that repeats an account or reference."""
+    if not email and not phone:
+        raise AccountError(str(_l("Enter an email address or a mobile number")), field="email")
+    if email and email_in_use(session, email):
+        raise AccountError(
+            str(_l("There is already an account with this email address")), field="email"
+        )
+    if phone and phone_in_use(session, phone):
+        raise AccountError(
+            str(_l("There is already an account with this mobile number")), field="phone"
+        )
+    if session.scalar(
+        select(Case.id).where(
+            Case.organisation_id == actor.organisation_id, Case.reference == reference
+        )
+    ):
+        raise AccountError(
+            str(_l("There is already a case with this reference")), field="reference"
+        )
 
 
 def may_reissue(actor: User, case: Case) -> bool:

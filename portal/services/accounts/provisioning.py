@@ -111,6 +111,27 @@ def invite_first_admin(
         address = normalise_email(email)
     except InvalidIdentifierError:
         raise ProvisioningError(f"{email!r} is not a valid email address.") from None
+    user, first = _admin_to_invite(session, org, name, address)
+    issued = invitations.issue(session, None, user, InvitationPurpose.STAFF)
+    invitations.email_invitation(session, user, issued)
+    audit.record(
+        session,
+        actor=None,
+        actor_role=audit.OPERATOR,
+        action="staff.invite_first_admin",
+        organisation_id=org.id,
+        object_type="user",
+        object_id=user.id,
+    )
+    return AdminInvited(user, issued, first_invitation=first)
+
+
+def _admin_to_invite(
+    session: Session, org: Organisation, name: str, address: str
+) -> tuple[User, bool]:
+    """The admin account to (re)invite, and whether it is new. Only while nobody has set up an
+    admin account: an unfinished invitation is sent again to the same address, never to a
+    second one, and an address in use elsewhere is refused."""
     admins = session.scalars(
         select(User).where(User.organisation_id == org.id, User.role == Role.ADMIN)
     ).all()
@@ -130,33 +151,22 @@ def invite_first_admin(
         raise ProvisioningError(
             "This administrator's account has been turned off; invite someone else."
         )
-    first = user is None
-    if user is None:
-        pending = [a for a in admins if a.is_enabled]
-        if pending:
-            raise ProvisioningError(
-                f"{org.name!r} already has an administrator invited who has not yet set up "
-                "their account. Invite the same address again to send them a fresh link."
-            )
-        user = User(
-            organisation_id=org.id,
-            role=Role.ADMIN,
-            display_name=name,
-            display_name_lookup=lookup_hash(normalise_name(name), "name"),
-            email=address,
-            email_lookup=Identifier("email", address).lookup,
+    if user is not None:
+        return user, False
+    pending = [a for a in admins if a.is_enabled]
+    if pending:
+        raise ProvisioningError(
+            f"{org.name!r} already has an administrator invited who has not yet set up "
+            "their account. Invite the same address again to send them a fresh link."
         )
-        session.add(user)
-        session.flush()
-    issued = invitations.issue(session, None, user, InvitationPurpose.STAFF)
-    invitations.email_invitation(session, user, issued)
-    audit.record(
-        session,
-        actor=None,
-        actor_role=audit.OPERATOR,
-        action="staff.invite_first_admin",
+    user = User(
         organisation_id=org.id,
-        object_type="user",
-        object_id=user.id,
+        role=Role.ADMIN,
+        display_name=name,
+        display_name_lookup=lookup_hash(normalise_name(name), "name"),
+        email=address,
+        email_lookup=Identifier("email", address).lookup,
     )
-    return AdminInvited(user, issued, first_invitation=first)
+    session.add(user)
+    session.flush()
+    return user, True
