@@ -9,7 +9,7 @@ from typing import Any
 from portal.journey import SECTIONS
 from portal.services.partners.payload import CASE_REFERENCE_MAX, EVENT_ID_PATTERN
 from portal.services.partners.systems import PARTNER_AGENCIES, postable_events
-from portal.services.updates.writing import REASON_MAX, SECTION_MAX
+from portal.services.updates.validation import REASON_MAX, SECTION_MAX
 
 API_MAX_BYTES = 64 * 1024
 

@@ -34,7 +34,8 @@ from portal.services import audit
 from portal.services.partners.payload import SECTION_KEYS, CaseEventIn, InvalidPayloadError, parse
 from portal.services.partners.systems import link_for, may_publish_directly
 from portal.services.updates import date_changes, deadlines
-from portal.services.updates.writing import needs_isva_first, validation_errors
+from portal.services.updates.validation import validation_errors
+from portal.services.updates.writing import needs_isva_first
 
 __all__ = ["CaseEventIn", "InvalidPayloadError", "Received", "RefusedError", "parse", "receive"]
 

@@ -21,7 +21,7 @@ from portal.journey import SECTIONS, event
 from portal.models.partner import Partner
 from portal.services.partners.systems import PARTNER_AGENCIES, postable_events
 from portal.services.updates import deadlines
-from portal.services.updates.writing import REASON_MAX, SECTION_MAX
+from portal.services.updates.validation import REASON_MAX, SECTION_MAX
 
 EVENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 CASE_REFERENCE_MAX = 64

@@ -7,16 +7,14 @@ caller's transaction (never committed here). An ISVA-first update (catalogue, ve
 or the victim's own "my ISVA tells me first" choice for the category) is held instead: invisible
 to the victim, nobody notified, until ``confirm_support``.
 
-Scheduling lives in ``portal.services.updates.schedule``; reads (timeline, tasks, the clock)
-in ``portal.services.updates.queries``.
+What makes an update fit to publish is ``portal.services.updates.validation``; scheduling lives
+in ``portal.services.updates.schedule``; reads (timeline, tasks, the clock) in
+``portal.services.updates.queries``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -26,7 +24,7 @@ from notifications import notify
 from notifications import policy as notification_policy
 from notifications.models import Choice
 from portal.clock import utcnow
-from portal.journey import EVENTS, Agency, event
+from portal.journey import event
 from portal.models import (
     AuditOutcome,
     Case,
@@ -36,15 +34,13 @@ from portal.models import (
     UpdateVersion,
     User,
 )
-from portal.models.update import SECTION_KEYS, WELSH_KEYS
+from portal.models.update import SECTION_KEYS
 from portal.policy import Action, can
 from portal.services import audit
 from portal.services.updates import date_changes, deadlines
+from portal.services.updates.validation import EVENT_KEYS, Draft, validation_errors
 
-SECTION_MAX = 2000
-REASON_MAX = 1000
 NOTE_MAX = 500
-EVENT_KEYS = frozenset(e.key for e in EVENTS)
 CADENCE_WEEKS = range(1, 13)
 
 
@@ -58,90 +54,6 @@ class UpdateError(ValueError):
 
 class NotAllowedError(PermissionError):
     """The acting user may not publish for this case (views 404 before this can happen)."""
-
-
-@dataclass
-class Draft:
-    """What an ISVA wrote: the form's fields, before they become an ``Update``."""
-
-    event_key: str
-    source_agency: str
-    event_date: date
-    learned_at: datetime | None = None
-    sections: dict[str, str] = field(default_factory=dict)
-    reason: str | None = None
-    outcome: str | None = None
-    # The Welsh text (the five sections and "reason"), for a victim who reads Welsh. None leaves
-    # the update's Welsh text as it is; an empty dict removes it.
-    welsh: dict[str, str] | None = None
-
-
-def validation_errors(draft: Draft | Update) -> dict[str, str]:
-    """Everything wrong with an update that is about to reach the victim (empty: fine)."""
-    errors: dict[str, str] = {}
-    if draft.event_key not in EVENT_KEYS:
-        return {"event_key": str(_l("Choose what the update is about"))}
-    ev = event(draft.event_key)
-    sections = draft.sections
-    for key, label in _section_labels():
-        text = (sections.get(key) or "").strip()
-        if not text:
-            errors[key] = str(_l("Enter %(section)s", section=str(label).lower()))
-        elif len(text) > SECTION_MAX:
-            errors[key] = str(
-                _l(
-                    "%(section)s must be %(max)s characters or fewer",
-                    section=label,
-                    max=SECTION_MAX,
-                )
-            )
-    if draft.source_agency not in {a.value for a in Agency}:
-        errors["source_agency"] = str(_l("Choose who the update is from"))
-    if ev.deadline is not None and draft.learned_at is None:
-        errors["learned_on"] = str(_l("Enter the date the agency learned of this"))
-    if draft.learned_at is not None and draft.learned_at > utcnow():
-        errors["learned_on"] = str(_l("The date the agency learned of this must be in the past"))
-    reason = (draft.reason or "").strip()
-    if ev.requires_reason and not reason:
-        errors["reason"] = str(
-            _l("Enter the reason the date changed. A date change cannot be published without one")
-        )
-    if len(reason) > REASON_MAX:
-        errors["reason"] = str(_l("The reason must be %(max)s characters or fewer", max=REASON_MAX))
-    if ev.outcomes and draft.outcome not in {o.key for o in ev.outcomes}:
-        errors["outcome"] = str(_l("Choose the verdict"))
-    errors.update(welsh_errors(draft.welsh, ev.requires_reason))
-    return errors
-
-
-def welsh_errors(welsh: dict[str, str] | None, requires_reason: bool) -> dict[str, str]:
-    """Welsh text is optional, but once begun it must be whole: a victim who reads Welsh
-    must never get an update that is half in one language and half in the other."""
-    if not welsh or not any((welsh.get(k) or "").strip() for k in WELSH_KEYS):
-        return {}
-    errors: dict[str, str] = {}
-    for key, label in _section_labels():
-        text = (welsh.get(key) or "").strip()
-        if not text:
-            errors[f"cy_{key}"] = str(_l("Enter %(section)s in Welsh", section=label))
-        elif len(text) > SECTION_MAX:
-            errors[f"cy_{key}"] = str(
-                _l("The Welsh must be %(max)s characters or fewer", max=SECTION_MAX)
-            )
-    reason = (welsh.get("reason") or "").strip()
-    if requires_reason and not reason:
-        errors["cy_reason"] = str(_l("Enter the reason for the change in Welsh"))
-    elif len(reason) > REASON_MAX:
-        errors["cy_reason"] = str(
-            _l("The Welsh must be %(max)s characters or fewer", max=REASON_MAX)
-        )
-    return errors
-
-
-def _section_labels() -> Sequence[tuple[str, object]]:
-    from portal.journey import SECTIONS
-
-    return SECTIONS
 
 
 def check_may_publish(author: User, case: Case) -> None:
