@@ -152,18 +152,7 @@ def open_case(
     """
     isva = _isva_for_new_case(session, actor, isva_id)
     _check_new_case(session, actor, reference, email, phone)
-    victim = User(
-        organisation_id=actor.organisation_id,
-        role=Role.VICTIM,
-        display_name=name or None,
-        display_name_lookup=lookup_hash(normalise_name(name), "name") if name else None,
-        email=email or None,
-        email_lookup=Identifier("email", email).lookup if email else None,
-        phone=phone or None,
-        phone_lookup=Identifier("phone", phone).lookup if phone else None,
-    )
-    session.add(victim)
-    session.flush()
+    victim = _new_victim(session, actor, name, email, phone)
     now = utcnow()
     case = Case(
         organisation_id=actor.organisation_id,
@@ -198,6 +187,25 @@ def open_case(
         request_id=request_id,
     )
     return case, issued
+
+
+def _new_victim(
+    session: Session, actor: User, name: str | None, email: str | None, phone: str | None
+) -> User:
+    """The victim's account, found later by its lookup hashes (the values are encrypted)."""
+    victim = User(
+        organisation_id=actor.organisation_id,
+        role=Role.VICTIM,
+        display_name=name or None,
+        display_name_lookup=lookup_hash(normalise_name(name), "name") if name else None,
+        email=email or None,
+        email_lookup=Identifier("email", email).lookup if email else None,
+        phone=phone or None,
+        phone_lookup=Identifier("phone", phone).lookup if phone else None,
+    )
+    session.add(victim)
+    session.flush()
+    return victim
 
 
 def _isva_for_new_case(session: Session, actor: User, isva_id: uuid.UUID | None) -> User:
