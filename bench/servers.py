@@ -10,62 +10,70 @@ from typing import Any
 
 def _serve(kind: str, conn: Connection) -> None:
     if kind == "twilio":
-        from tests.support.twilio_server import TwilioServer
-
-        twilio = TwilioServer().start()
-        conn.send(twilio.url)
-        while True:
-            command = conn.recv()
-            if command == "count":
-                with twilio.state.lock:
-                    conn.send(len(twilio.state.messages))
-            elif command == "dump":
-                with twilio.state.lock:
-                    conn.send(
-                        [
-                            (m.to, m.status_callback, m.created.timestamp(), m.body)
-                            for m in twilio.state.messages
-                        ]
-                    )
-            elif command == "reset":
-                with twilio.state.lock:
-                    twilio.state.messages.clear()
-                    twilio.state.bodies.clear()
-                conn.send("ok")
-            else:
-                twilio.stop()
-                conn.send("stopped")
-                return
+        _serve_twilio(conn)
     else:
-        from tests.support.smtp_server import SMTPServer
+        _serve_smtp(conn)
 
-        smtp = SMTPServer().start()
-        conn.send(smtp.port)
-        while True:
-            command = conn.recv()
-            if command == "count":
-                with smtp.handler.lock:
-                    conn.send(len(smtp.handler.received))
-            elif command == "dump":
-                out = []
-                for received in smtp.received:
-                    out.append(
-                        (
-                            received.recipients[0],
-                            received.message_id,
-                            received.at,
-                            "\n".join(received.bodies()),
-                        )
+
+def _serve_twilio(conn: Connection) -> None:
+    from tests.support.twilio_server import TwilioServer
+
+    twilio = TwilioServer().start()
+    conn.send(twilio.url)
+    while True:
+        command = conn.recv()
+        if command == "count":
+            with twilio.state.lock:
+                conn.send(len(twilio.state.messages))
+        elif command == "dump":
+            with twilio.state.lock:
+                conn.send(
+                    [
+                        (m.to, m.status_callback, m.created.timestamp(), m.body)
+                        for m in twilio.state.messages
+                    ]
+                )
+        elif command == "reset":
+            with twilio.state.lock:
+                twilio.state.messages.clear()
+                twilio.state.bodies.clear()
+            conn.send("ok")
+        else:
+            twilio.stop()
+            conn.send("stopped")
+            return
+
+
+def _serve_smtp(conn: Connection) -> None:
+    from tests.support.smtp_server import SMTPServer
+
+    smtp = SMTPServer().start()
+    conn.send(smtp.port)
+    while True:
+        command = conn.recv()
+        if command == "count":
+            with smtp.handler.lock:
+                conn.send(len(smtp.handler.received))
+        elif command == "dump":
+            out = []
+            for received in smtp.received:
+                out.append(
+                    (
+                        received.recipients[0],
+                        received.message_id,
+                        received.at,
+                        "\n".join(received.bodies()),
                     )
-                conn.send(out)
-            elif command == "reset":
-                with smtp.handler.lock:
-                    smtp.handler.received.clear()
-                conn.send("ok")
-            else:
-                smtp.stop()
-                conn.send("stopped")
-                return
+                )
+            conn.send(out)
+        elif command == "reset":
+            with smtp.handler.lock:
+                smtp.handler.received.clear()
+            conn.send("ok")
+        else:
+            smtp.stop()
+            conn.send("stopped")
+            return
 
 
 class ServerProcess:
