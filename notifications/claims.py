@@ -107,7 +107,7 @@ def _candidates_statement() -> Select[uuid.UUID]:
     )
 
 
-def claim(
+def claim(  # noqa: C901 - issue 16: notifications owner to split
     session: Session,
     *,
     now: datetime,
