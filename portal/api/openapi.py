@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.journey import SECTIONS
-from portal.services.partners.payload import CASE_REFERENCE_MAX, EVENT_ID_PATTERN
+from portal.services.partners.payload import CASE_REFERENCE_MAX, EVENT_ID_PATTERN, REQUIRED_FIELDS
 from portal.services.partners.systems import PARTNER_AGENCIES, postable_events
 from portal.services.updates.validation import REASON_MAX, SECTION_MAX
 
@@ -161,14 +161,7 @@ def _case_event() -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": [
-            "partner_event_id",
-            "case_reference",
-            "event",
-            "agency",
-            "event_date",
-            "learned_at",
-        ],
+        "required": list(REQUIRED_FIELDS),
         "properties": _case_event_properties([e.key for e in events], outcomes, sections),
     }
 

@@ -26,19 +26,16 @@ from portal.services.updates.validation import REASON_MAX, SECTION_MAX
 EVENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 CASE_REFERENCE_MAX = 64
 SECTION_KEYS: tuple[str, ...] = tuple(key for key, _ in SECTIONS)
-FIELDS = frozenset(
-    {
-        "partner_event_id",
-        "case_reference",
-        "event",
-        "agency",
-        "event_date",
-        "learned_at",
-        "sections",
-        "reason",
-        "outcome",
-    }
+# The fields of a case event: these are required (the OpenAPI description lists the same).
+REQUIRED_FIELDS = (
+    "partner_event_id",
+    "case_reference",
+    "event",
+    "agency",
+    "event_date",
+    "learned_at",
 )
+FIELDS = frozenset({*REQUIRED_FIELDS, "sections", "reason", "outcome"})
 EARLIEST = date(2000, 1, 1)
 CLOCK_SKEW = timedelta(minutes=5)
 FUTURE_YEARS = 5
