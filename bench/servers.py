@@ -4,68 +4,76 @@ shares a GIL with the server), driven through a pipe."""
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 
 def _serve(kind: str, conn: Connection) -> None:
     if kind == "twilio":
-        from tests.support.twilio_server import TwilioServer
-
-        twilio = TwilioServer().start()
-        conn.send(twilio.url)
-        while True:
-            command = conn.recv()
-            if command == "count":
-                with twilio.state.lock:
-                    conn.send(len(twilio.state.messages))
-            elif command == "dump":
-                with twilio.state.lock:
-                    conn.send(
-                        [
-                            (m.to, m.status_callback, m.created.timestamp(), m.body)
-                            for m in twilio.state.messages
-                        ]
-                    )
-            elif command == "reset":
-                with twilio.state.lock:
-                    twilio.state.messages.clear()
-                    twilio.state.bodies.clear()
-                conn.send("ok")
-            else:
-                twilio.stop()
-                conn.send("stopped")
-                return
+        _serve_twilio(conn)
     else:
-        from tests.support.smtp_server import SMTPServer
+        _serve_smtp(conn)
 
-        smtp = SMTPServer().start()
-        conn.send(smtp.port)
-        while True:
-            command = conn.recv()
-            if command == "count":
-                with smtp.handler.lock:
-                    conn.send(len(smtp.handler.received))
-            elif command == "dump":
-                out = []
-                for received in smtp.received:
-                    out.append(
-                        (
-                            received.recipients[0],
-                            received.message_id,
-                            received.at,
-                            "\n".join(received.bodies()),
-                        )
-                    )
-                conn.send(out)
-            elif command == "reset":
-                with smtp.handler.lock:
-                    smtp.handler.received.clear()
-                conn.send("ok")
-            else:
-                smtp.stop()
-                conn.send("stopped")
-                return
+
+def _serve_twilio(conn: Connection) -> None:
+    from tests.support.twilio_server import TwilioServer
+
+    twilio = TwilioServer().start()
+    conn.send(twilio.url)
+    state = twilio.state
+
+    def count() -> int:
+        with state.lock:
+            return len(state.messages)
+
+    def dump() -> list[tuple[str, str | None, float, str]]:
+        with state.lock:
+            return [
+                (m.to, m.status_callback, m.created.timestamp(), m.body) for m in state.messages
+            ]
+
+    def reset() -> str:
+        with state.lock:
+            state.messages.clear()
+            state.bodies.clear()
+        return "ok"
+
+    _answer(conn, {"count": count, "dump": dump, "reset": reset}, twilio.stop)
+
+
+def _serve_smtp(conn: Connection) -> None:
+    from tests.support.smtp_server import SMTPServer
+
+    smtp = SMTPServer().start()
+    conn.send(smtp.port)
+
+    def count() -> int:
+        with smtp.handler.lock:
+            return len(smtp.handler.received)
+
+    def dump() -> list[tuple[str, str | None, float, str]]:
+        return [(r.recipients[0], r.message_id, r.at, "\n".join(r.bodies())) for r in smtp.received]
+
+    def reset() -> str:
+        with smtp.handler.lock:
+            smtp.handler.received.clear()
+        return "ok"
+
+    _answer(conn, {"count": count, "dump": dump, "reset": reset}, smtp.stop)
+
+
+def _answer(
+    conn: Connection, commands: dict[str, Callable[[], Any]], stop: Callable[[], Any]
+) -> None:
+    """Answer each command from the pipe until one that is not a command: then stop."""
+    while True:
+        command = commands.get(conn.recv())
+        if command is None:
+            stop()
+            conn.send("stopped")
+            return
+        conn.send(command())
 
 
 class ServerProcess:

@@ -107,7 +107,7 @@ def _candidates_statement() -> Select[uuid.UUID]:
     )
 
 
-def claim(
+def claim(  # noqa: C901 - issue 16: notifications owner to split
     session: Session,
     *,
     now: datetime,
@@ -273,12 +273,18 @@ class _Writes:
         session.execute(insert(ATTEMPTS), self.attempts)
 
 
-def _quiet(pref, now: datetime) -> bool:
+def _quiet(pref: policy.Preferences | None, now: datetime) -> bool:
     start, end = policy.quiet_window(pref)
     return policy.in_quiet_hours(now, start, end)
 
 
-def _still_wanted(writes: _Writes, row: Row[Any], user: Recipient, point: Point, pref) -> bool:
+def _still_wanted(
+    writes: _Writes,
+    row: Row[Any],
+    user: Recipient,
+    point: Point,
+    pref: policy.Preferences | None,
+) -> bool:
     """Consent is checked again at claim time; a row no longer wanted is cancelled."""
     reason = None
     if not user.is_enabled:
@@ -302,7 +308,7 @@ def _start_attempt(
     followers: list[Row[Any]],
     point: Point,
     user: Recipient,
-    pref,
+    pref: policy.Preferences | None,
     now: datetime,
     lease: datetime,
     worker: str,

@@ -76,7 +76,7 @@ def version(session: Session, user_id: uuid.UUID) -> str:
     return str(count or 0)
 
 
-def change_on_behalf(
+def change_on_behalf(  # noqa: C901 - issue 16: notifications owner to split
     session: Session,
     case: Case,
     actor: User,

@@ -78,7 +78,7 @@ def dedupe_key(source_key: str, recipient_id: uuid.UUID, channel: str) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def notify(
+def notify(  # noqa: C901 - issue 16: notifications owner to split
     session: Session,
     recipient: User,
     kind: str,

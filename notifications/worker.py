@@ -202,7 +202,7 @@ class Worker:
                 time.sleep(0.2 * (attempt + 1))
 
     # -- the loop ----------------------------------------------------------------------------
-    def run(self, once: bool = False) -> int:
+    def run(self, once: bool = False) -> int:  # noqa: C901 - issue 16: notifications owner
         """Work until stopped (or, with ``once``, until nothing is due). Returns sends done."""
         done_count = 0
         in_flight: dict[Future[Outcome], Job] = {}

@@ -131,10 +131,19 @@ class Settings:
         return settings
 
     def finalise(self) -> None:
+        """Fill in what development may leave out, and refuse to start on anything unsafe."""
         if self.WAYPOINT_ENV not in ("development", "test", "production"):
             raise ConfigError(
                 f"WAYPOINT_ENV must be development, test or production, not {self.WAYPOINT_ENV!r}."
             )
+        self._fill_development_defaults()
+        if self.is_production:
+            self._check_production()
+        self._check_providers()
+        self._check_proxies_and_keys()
+
+    def _fill_development_defaults(self) -> None:
+        """A SQLite file and generated secrets in the instance folder; never in production."""
         instance = Path(self.INSTANCE_PATH)
         if not self.DATABASE_URL:
             if self.is_production:
@@ -150,22 +159,24 @@ class Settings:
             generated = _development_secrets(instance)
             for name in missing:
                 setattr(self, name, generated[name])
-        if self.is_production:
-            problems = []
-            if not self.uses_https:
-                problems.append("PUBLIC_BASE_URL must start with https://")
-            if len(self.SECRET_KEY) < 32:
-                problems.append("SECRET_KEY must be at least 32 characters")
-            if self.SMS_PROVIDER == "console" or self.EMAIL_PROVIDER == "console":
-                problems.append("SMS_PROVIDER and EMAIL_PROVIDER must not be 'console'")
-            if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
-                # Each web process would count on its own: N processes allow N times the limit.
-                problems.append(
-                    "RATELIMIT_STORAGE_URI must be a shared store (redis://...), not memory://"
-                )
-            if problems:
-                raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
-        self._check_providers()
+
+    def _check_production(self) -> None:
+        problems = []
+        if not self.uses_https:
+            problems.append("PUBLIC_BASE_URL must start with https://")
+        if len(self.SECRET_KEY) < 32:
+            problems.append("SECRET_KEY must be at least 32 characters")
+        if self.SMS_PROVIDER == "console" or self.EMAIL_PROVIDER == "console":
+            problems.append("SMS_PROVIDER and EMAIL_PROVIDER must not be 'console'")
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            # Each web process would count on its own: N processes allow N times the limit.
+            problems.append(
+                "RATELIMIT_STORAGE_URI must be a shared store (redis://...), not memory://"
+            )
+        if problems:
+            raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
+
+    def _check_proxies_and_keys(self) -> None:
         if self.PROXY_HOPS < 0:
             raise ConfigError("PROXY_HOPS must be 0 (no proxy) or the number of proxies in front.")
         try:

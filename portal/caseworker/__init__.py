@@ -13,6 +13,7 @@ from portal.caseworker import (  # noqa: E402,F401
     audit,
     case_sections,
     cases,
+    checkins,
     compliance,
     home,
     messages,

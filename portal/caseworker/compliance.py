@@ -26,8 +26,7 @@ from portal.access import role_required
 from portal.caseworker import bp
 from portal.extensions import db
 from portal.journey import Agency
-from portal.logs import current_request_id
-from portal.models import AuditOutcome, Role, User
+from portal.models import Role, User
 from portal.policy import Action, can
 from portal.services import audit
 from portal.services.caseload import compliance
@@ -115,18 +114,6 @@ def _date_parts(args: MultiDict[str, str]) -> MultiDict[str, str]:
     return parts
 
 
-def _audit(user: User, what: str) -> None:
-    audit.record(
-        db.session(),
-        actor=user,
-        action=what,
-        outcome=AuditOutcome.ALLOWED,
-        object_type="organisation",
-        object_id=user.organisation_id,
-        request_id=current_request_id(),
-    )
-
-
 def _args(period: compliance.Period) -> dict[str, str]:
     def parts(prefix: str, day: date) -> dict[str, str]:
         return {prefix: f"{day.day} {day.month} {day.year}"}
@@ -157,7 +144,13 @@ def compliance_report() -> str:
         target=user.organisation.reply_target_working_days,
         csv_args=_args(period) if period else None,
     )
-    _audit(user, "compliance.view")
+    audit.record(
+        db.session(),
+        actor=user,
+        action="compliance.view",
+        object_type="organisation",
+        object_id=user.organisation_id,
+    )
     return page
 
 
@@ -291,7 +284,13 @@ def compliance_csv() -> Response:
             if table == "responses"
             else months_csv(report.months)
         )
-    _audit(user, "compliance.export")
+    audit.record(
+        db.session(),
+        actor=user,
+        action="compliance.export",
+        object_type="organisation",
+        object_id=user.organisation_id,
+    )
     name = f"{table}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
     return Response(
         "\ufeff" + text,  # a byte order mark, so spreadsheet programs read UTF-8 names right

@@ -105,46 +105,54 @@ def change_form(case: Case, **kwargs: Any) -> FlaskForm:
         quiet_end = SelectField(
             _l("Quiet hours until"), choices=HOURS, default=str(end), widget=GovSelect()
         )
-        reason = TextAreaField(
-            _l("Why are you making this change?"),
-            widget=GovCharacterCount(),
-            description=_l(
-                "For example, what they asked you for and when. They will see this reason on "
-                "their preferences page."
-            ),
-            validators=[
-                InputRequired(message=_l("Enter why you are making this change")),
-                Length(
-                    max=on_behalf.REASON_MAX,
-                    message=_l(
-                        "The reason must be %(max)s characters or fewer", max=on_behalf.REASON_MAX
-                    ),
-                ),
-                Readable(),
-            ],
-        )
+        reason = _reason_field()
         version = HiddenField(default=on_behalf.version(session, victim_id))
         submit = SubmitField(_l("Save changes"), widget=GovSubmitInput())
 
     for key in notification_policy.PREFERENCE_CATEGORIES:
-        setattr(
-            ChangeForm,
-            f"category_{key}",
-            RadioField(
-                labels[key],
-                choices=options(
-                    [
-                        (v, label)
-                        for v, label in STAFF_CHOICES
-                        if v in notification_policy.allowed_choices(key)
-                    ]
-                ),
-                default=notification_policy.choice_for(pref, key),
-                widget=GovRadioInput(),
-                validators=[InputRequired(message=_l("Choose what we should do"))],
-            ),
-        )
+        setattr(ChangeForm, f"category_{key}", _category_field(key, labels[key], pref))
     return ChangeForm(**kwargs)
+
+
+def _reason_field() -> TextAreaField:
+    """The ISVA's reason, which the victim sees on their preferences page."""
+    return TextAreaField(
+        _l("Why are you making this change?"),
+        widget=GovCharacterCount(),
+        description=_l(
+            "For example, what they asked you for and when. They will see this reason on "
+            "their preferences page."
+        ),
+        validators=[
+            InputRequired(message=_l("Enter why you are making this change")),
+            Length(
+                max=on_behalf.REASON_MAX,
+                message=_l(
+                    "The reason must be %(max)s characters or fewer", max=on_behalf.REASON_MAX
+                ),
+            ),
+            Readable(),
+        ],
+    )
+
+
+def _category_field(
+    key: str, label: object, pref: notification_policy.Preferences | None
+) -> RadioField:
+    """One category's choice, offering only what that category allows, set to the victim's."""
+    return RadioField(
+        label,
+        choices=options(
+            [
+                (v, choice_label)
+                for v, choice_label in STAFF_CHOICES
+                if v in notification_policy.allowed_choices(key)
+            ]
+        ),
+        default=notification_policy.choice_for(pref, key),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Choose what we should do"))],
+    )
 
 
 def settings_context(case: Case) -> dict[str, Any]:
@@ -202,42 +210,20 @@ _ERRORS = {
 @case_route(Action.CHANGE_NOTIFICATIONS, Audience.STAFF)
 def change_notifications(case: Case) -> Any:
     form = change_form(case)
-    first_category = form[f"category_{notification_policy.PREFERENCE_CATEGORIES[0]}"]
     status = 200
     if form.validate_on_submit():
-        change = on_behalf.Change(
-            channels_off=frozenset(form.turn_off.data or ()),
-            choices={
-                key: form[f"category_{key}"].data
-                for key in notification_policy.PREFERENCE_CATEGORIES
-            },
-            quiet_hours=(int(form.quiet_start.data), int(form.quiet_end.data)),
-        )
         try:
             on_behalf.change_on_behalf(
                 db.session(),
                 case,
                 _me(),
-                change,
+                _change_from(form),
                 form.reason.data,
                 seen_version=form.version.data,
             )
         except on_behalf.OnBehalfError as exc:
             status = 400
-            if exc.reason == "stale":
-                # Start again from what the victim has now; keep the ISVA's reason.
-                form = change_form(case, formdata=None, data={"reason": form.reason.data})
-                first_category = form[f"category_{notification_policy.PREFERENCE_CATEGORIES[0]}"]
-                message: Any = _l(
-                    "%(name)s's settings changed while you were on this page. Check them "
-                    "below and make your change again",
-                    name=_victim_name(case),
-                )
-                first_category.errors = [str(message)]
-            else:
-                name, message = _ERRORS.get(exc.reason, _ERRORS["value"])
-                field = form[name] if name else first_category
-                field.errors = [*field.errors, str(message)]
+            form = _refused(case, form, exc.reason)
         else:
             flash(
                 str(
@@ -264,3 +250,35 @@ def change_notifications(case: Case) -> Any:
         ),
         status,
     )
+
+
+def _change_from(form: Any) -> on_behalf.Change:
+    return on_behalf.Change(
+        channels_off=frozenset(form.turn_off.data or ()),
+        choices={
+            key: form[f"category_{key}"].data for key in notification_policy.PREFERENCE_CATEGORIES
+        },
+        quiet_hours=(int(form.quiet_start.data), int(form.quiet_end.data)),
+    )
+
+
+def _refused(case: Case, form: Any, reason: str) -> Any:
+    """The form to show again with the refusal on the field it is about. A stale form starts
+    again from what the victim has now, keeping the ISVA's reason."""
+    if reason == "stale":
+        form = change_form(case, formdata=None, data={"reason": form.reason.data})
+        message: Any = _l(
+            "%(name)s's settings changed while you were on this page. Check them "
+            "below and make your change again",
+            name=_victim_name(case),
+        )
+        _first_category(form).errors = [str(message)]
+        return form
+    name, message = _ERRORS.get(reason, _ERRORS["value"])
+    field = form[name] if name else _first_category(form)
+    field.errors = [*field.errors, str(message)]
+    return form
+
+
+def _first_category(form: Any) -> Any:
+    return form[f"category_{notification_policy.PREFERENCE_CATEGORIES[0]}"]

@@ -34,7 +34,8 @@ from portal.journey import DATE_QUESTIONS, SECTIONS, Agency, Event
 from portal.models import ToldHow
 from portal.models.update import WELSH_KEYS
 from portal.services.updates.deadlines import LONDON
-from portal.services.updates.writing import NOTE_MAX, REASON_MAX, SECTION_MAX
+from portal.services.updates.validation import REASON_MAX, SECTION_MAX
+from portal.services.updates.writing import NOTE_MAX
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 

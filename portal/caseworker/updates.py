@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -20,7 +20,6 @@ from portal.caseworker import bp
 from portal.caseworker.event_names import EVENT_NAMES
 from portal.caseworker.update_forms import (
     TOLD_HOW,
-    CadenceForm,
     PublishForm,
     ScheduleForm,
     SupportForm,
@@ -33,7 +32,7 @@ from portal.extensions import db
 from portal.journey import CATEGORIES, EVENTS, SECTIONS, event
 from portal.models import Case, ToldHow, Update, UpdateStatus, User
 from portal.policy import Action, Audience, can, case_route
-from portal.services.updates import checkins, date_changes, disclosure
+from portal.services.updates import date_changes, disclosure
 from portal.services.updates import queries as update_queries
 from portal.services.updates import schedule as update_schedule
 from portal.services.updates import writing as updates
@@ -337,48 +336,6 @@ def withdraw_update(case: Case, update_id: uuid.UUID) -> str | BaseResponse:
             flash(str(_l("Update withdrawn.")), "success")
             return redirect(url_for("caseworker.case_page", case_id=case.id))
     return render_template("caseworker/updates/withdraw.html", case=case, update=update, form=form)
-
-
-@bp.route("/cases/<uuid:case_id>/updates/cadence", methods=["GET", "POST"])
-@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
-def update_cadence(case: Case) -> str | BaseResponse:
-    form = CadenceForm()
-    if not form.is_submitted():
-        form.weeks.data = update_queries.cadence_weeks(db.session(), case)
-    if form.validate_on_submit():
-        try:
-            updates.set_cadence(db.session(), case, _me(), int(form.weeks.data))
-        except updates.UpdateError as exc:
-            form.weeks.errors = [*form.weeks.errors, *exc.errors.values()]
-        else:
-            flash(str(_l("Check-in cadence saved.")), "success")
-            return redirect(url_for("caseworker.case_page", case_id=case.id))
-    return render_template("caseworker/updates/cadence.html", case=case, form=form)
-
-
-@bp.post("/cases/<uuid:case_id>/updates/check-in")
-@case_route(Action.PUBLISH_UPDATE, Audience.STAFF)
-def send_checkin(case: Case) -> BaseResponse:
-    """One click: the "no change yet" update from the starter text, for the due check-in."""
-    form = PublishForm()
-    if form.validate_on_submit():
-        try:
-            sent = checkins.send(db.session(), case, _me())
-        except (checkins.CheckInError, updates.UpdateError) as exc:
-            flash(str(exc), "error")
-        else:
-            if sent is None:
-                flash(str(_l("This check-in has already been sent.")), "success")
-            elif sent.status == UpdateStatus.HELD_ISVA_FIRST:
-                flash(
-                    str(_l("The check-in is held until you confirm support is in place.")),
-                    "success",
-                )
-            else:
-                flash(str(_l("The “no change yet” update has been sent.")), "success")
-    if request.form.get("back") == "caseload":
-        return redirect(url_for("caseworker.home"))
-    return redirect(url_for("caseworker.case_page", case_id=case.id) + "#updates")
 
 
 @bp.context_processor

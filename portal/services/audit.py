@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from portal.logs import current_request_id
 from portal.models import Case, Role, User
 from portal.models.audit import AuditEvent, AuditOutcome
 
@@ -107,7 +108,7 @@ def record(
     *,
     actor: User | None,
     action: str,
-    outcome: AuditOutcome,
+    outcome: AuditOutcome = AuditOutcome.ALLOWED,
     case: Case | None = None,
     organisation_id: uuid.UUID | None = None,
     object_type: str | None = None,
@@ -116,7 +117,13 @@ def record(
     actor_role: str | None = None,
 ) -> AuditEvent:
     """Add one audit row to the caller's transaction (ids and labels only, never content).
-    ``actor_role`` names who acted when no user did (OPERATOR: someone at the command line)."""
+
+    The one way every service and view writes the trail, so each row is filled in alike:
+    ``request_id`` defaults to the id of the request being served (None from the command line
+    or a worker), which ties the row to the log lines of the same request. ``actor_role`` names
+    who acted when no user did (OPERATOR: someone at the command line)."""
+    if request_id is None:
+        request_id = current_request_id()
     if organisation_id is None:
         # Filed under the actor's organisation; rows about a case also show in the trail of the
         # case's organisation (see organisation_trail), so a refused look from another

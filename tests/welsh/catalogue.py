@@ -40,7 +40,7 @@ VICTIM_SOURCES: tuple[tuple[str, str], ...] = (
     ("portal/victim/**.py", "python"),
     ("portal/starters/**.py", "python"),
     ("portal/info/**.py", "python"),
-    ("portal/glossary.py", "python"),
+    ("portal/glossary*.py", "python"),  # glossary.py and its terms, glossary_terms.py
     ("portal/journey.py", "python"),
     ("portal/journey_*.py", "python"),
     ("portal/auth/**.py", "python"),

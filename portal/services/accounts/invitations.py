@@ -24,7 +24,6 @@ from portal.clock import utcnow
 from portal.crypto import lookup_hash
 from portal.models import (
     Assignment,
-    AuditOutcome,
     Case,
     Invitation,
     InvitationPurpose,
@@ -151,17 +150,83 @@ def open_case(
     ``email`` and ``phone`` must already be normalised; at least one is needed to sign in.
     An ISVA opens cases for themselves; a supervisor picks an ISVA of their organisation.
     """
+    isva = _isva_for_new_case(session, actor, isva_id)
+    _check_new_case(session, actor, reference, email, phone)
+    victim = _new_victim(session, actor, name, email, phone)
+    now = utcnow()
+    case = Case(
+        organisation_id=actor.organisation_id,
+        reference=reference,
+        victim_id=victim.id,
+        opened_at=now,
+    )
+    session.add(case)
+    session.flush()
+    session.add(
+        Assignment(case_id=case.id, isva_id=isva.id, assigned_by_id=actor.id, starts_at=now)
+    )
+    session.flush()
+    log.info("case %s opened by %s for ISVA %s", case.id, actor.id, isva.id)
+    issued = issue(session, actor, victim, InvitationPurpose.VICTIM, case)
+    audit.record(
+        session,
+        actor=actor,
+        action="case.open",
+        case=case,
+        object_type="case",
+        object_id=case.id,
+        request_id=request_id,
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="case.invite_victim",
+        case=case,
+        object_type="invitation",
+        object_id=issued.invitation.id,
+        request_id=request_id,
+    )
+    return case, issued
+
+
+def _new_victim(
+    session: Session, actor: User, name: str | None, email: str | None, phone: str | None
+) -> User:
+    """The victim's account, found later by its lookup hashes (the values are encrypted)."""
+    victim = User(
+        organisation_id=actor.organisation_id,
+        role=Role.VICTIM,
+        display_name=name or None,
+        display_name_lookup=lookup_hash(normalise_name(name), "name") if name else None,
+        email=email or None,
+        email_lookup=Identifier("email", email).lookup if email else None,
+        phone=phone or None,
+        phone_lookup=Identifier("phone", phone).lookup if phone else None,
+    )
+    session.add(victim)
+    session.flush()
+    return victim
+
+
+def _isva_for_new_case(session: Session, actor: User, isva_id: uuid.UUID | None) -> User:
+    """An ISVA opens cases for themselves; a supervisor picks an active ISVA of their own
+    organisation; nobody else opens cases."""
     role = Role(actor.role)
     if role is Role.ISVA:
-        isva = actor
-    elif role is Role.SUPERVISOR:
-        isva_by_id = {u.id: u for u in active_isvas(session, actor.organisation_id)}
-        chosen = isva_by_id.get(isva_id) if isva_id else None
-        if chosen is None:
-            raise AccountError(str(_l("Select the ISVA for this case")), field="isva")
-        isva = chosen
-    else:
+        return actor
+    if role is not Role.SUPERVISOR:
         raise AccountError("not allowed")
+    isva_by_id = {u.id: u for u in active_isvas(session, actor.organisation_id)}
+    chosen = isva_by_id.get(isva_id) if isva_id else None
+    if chosen is None:
+        raise AccountError(str(_l("Select the ISVA for this case")), field="isva")
+    return chosen
+
+
+def _check_new_case(
+    session: Session, actor: User, reference: str, email: str | None, phone: str | None
+) -> None:
+    """Refuse a case the victim could not sign in to, or that repeats an account or reference."""
     if not email and not phone:
         raise AccountError(str(_l("Enter an email address or a mobile number")), field="email")
     if email and email_in_use(session, email):
@@ -180,59 +245,6 @@ def open_case(
         raise AccountError(
             str(_l("There is already a case with this reference")), field="reference"
         )
-    victim = User(
-        organisation_id=actor.organisation_id,
-        role=Role.VICTIM,
-        display_name=name or None,
-        display_name_lookup=lookup_hash(normalise_name(name), "name") if name else None,
-        email=email or None,
-        email_lookup=Identifier("email", email).lookup if email else None,
-        phone=phone or None,
-        phone_lookup=Identifier("phone", phone).lookup if phone else None,
-    )
-    session.add(victim)
-    session.flush()
-    now = utcnow()
-    case = Case(
-        organisation_id=actor.organisation_id,
-        reference=reference,
-        victim_id=victim.id,
-        opened_at=now,
-    )
-    session.add(case)
-    session.flush()
-    session.add(
-        Assignment(case_id=case.id, isva_id=isva.id, assigned_by_id=actor.id, starts_at=now)
-    )
-    session.flush()
-    log.info("case %s opened by %s for ISVA %s", case.id, actor.id, isva.id)
-    issued = issue(session, actor, victim, InvitationPurpose.VICTIM, case)
-    _audit(session, actor, "case.open", case, "case", case.id, request_id)
-    _audit(
-        session, actor, "case.invite_victim", case, "invitation", issued.invitation.id, request_id
-    )
-    return case, issued
-
-
-def _audit(
-    session: Session,
-    actor: User,
-    action: str,
-    case: Case | None,
-    object_type: str,
-    object_id: uuid.UUID,
-    request_id: str | None,
-) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        outcome=AuditOutcome.ALLOWED,
-        case=case,
-        object_type=object_type,
-        object_id=object_id,
-        request_id=request_id,
-    )
 
 
 def may_reissue(actor: User, case: Case) -> bool:
@@ -253,14 +265,14 @@ def reissue_for_case(
     victim = case.victim
     purpose = InvitationPurpose.VICTIM if victim.password_hash is None else InvitationPurpose.RESET
     issued = issue(session, actor, victim, purpose, case)
-    _audit(
+    audit.record(
         session,
-        actor,
-        "case.reissue_invitation",
-        case,
-        "invitation",
-        issued.invitation.id,
-        request_id,
+        actor=actor,
+        action="case.reissue_invitation",
+        case=case,
+        object_type="invitation",
+        object_id=issued.invitation.id,
+        request_id=request_id,
     )
     return issued
 
@@ -295,7 +307,14 @@ def invite_staff(
     session.flush()
     issued = issue(session, actor, user, InvitationPurpose.STAFF)
     email_invitation(session, user, issued)
-    _audit(session, actor, "staff.invite", None, "user", user.id, request_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="staff.invite",
+        object_type="user",
+        object_id=user.id,
+        request_id=request_id,
+    )
     return user, issued
 
 

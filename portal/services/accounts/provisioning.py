@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.crypto import lookup_hash
-from portal.models import AuditOutcome, InvitationPurpose, Organisation, Role, User
+from portal.models import InvitationPurpose, Organisation, Role, User
 from portal.normalise import InvalidIdentifierError, normalise_email, normalise_name
 from portal.refusal import Refusal
 from portal.services import audit
@@ -85,7 +85,15 @@ def create_organisation(session: Session, name: str, settings: OrganisationSetti
     org = Organisation(name=name, **values)
     session.add(org)
     session.flush()
-    _audit(session, org, "organisation.create", "organisation", org)
+    audit.record(
+        session,
+        actor=None,
+        actor_role=audit.OPERATOR,
+        action="organisation.create",
+        organisation_id=org.id,
+        object_type="organisation",
+        object_id=org.id,
+    )
     return Created(org, created=True)
 
 
@@ -104,6 +112,27 @@ def invite_first_admin(
         address = normalise_email(email)
     except InvalidIdentifierError:
         raise ProvisioningError(f"{email!r} is not a valid email address.") from None
+    user, first = _admin_to_invite(session, org, name, address)
+    issued = invitations.issue(session, None, user, InvitationPurpose.STAFF)
+    invitations.email_invitation(session, user, issued)
+    audit.record(
+        session,
+        actor=None,
+        actor_role=audit.OPERATOR,
+        action="staff.invite_first_admin",
+        organisation_id=org.id,
+        object_type="user",
+        object_id=user.id,
+    )
+    return AdminInvited(user, issued, first_invitation=first)
+
+
+def _admin_to_invite(
+    session: Session, org: Organisation, name: str, address: str
+) -> tuple[User, bool]:
+    """The admin account to (re)invite, and whether it is new. Only while nobody has set up an
+    admin account: an unfinished invitation is sent again to the same address, never to a
+    second one, and an address in use elsewhere is refused."""
     admins = session.scalars(
         select(User).where(User.organisation_id == org.id, User.role == Role.ADMIN)
     ).all()
@@ -123,40 +152,22 @@ def invite_first_admin(
         raise ProvisioningError(
             "This administrator's account has been turned off; invite someone else."
         )
-    first = user is None
-    if user is None:
-        pending = [a for a in admins if a.is_enabled]
-        if pending:
-            raise ProvisioningError(
-                f"{org.name!r} already has an administrator invited who has not yet set up "
-                "their account. Invite the same address again to send them a fresh link."
-            )
-        user = User(
-            organisation_id=org.id,
-            role=Role.ADMIN,
-            display_name=name,
-            display_name_lookup=lookup_hash(normalise_name(name), "name"),
-            email=address,
-            email_lookup=Identifier("email", address).lookup,
+    if user is not None:
+        return user, False
+    pending = [a for a in admins if a.is_enabled]
+    if pending:
+        raise ProvisioningError(
+            f"{org.name!r} already has an administrator invited who has not yet set up "
+            "their account. Invite the same address again to send them a fresh link."
         )
-        session.add(user)
-        session.flush()
-    issued = invitations.issue(session, None, user, InvitationPurpose.STAFF)
-    invitations.email_invitation(session, user, issued)
-    _audit(session, org, "staff.invite_first_admin", "user", user)
-    return AdminInvited(user, issued, first_invitation=first)
-
-
-def _audit(
-    session: Session, org: Organisation, action: str, object_type: str, obj: Organisation | User
-) -> None:
-    audit.record(
-        session,
-        actor=None,
-        actor_role=audit.OPERATOR,
-        action=action,
-        outcome=AuditOutcome.ALLOWED,
+    user = User(
         organisation_id=org.id,
-        object_type=object_type,
-        object_id=obj.id,
+        role=Role.ADMIN,
+        display_name=name,
+        display_name_lookup=lookup_hash(normalise_name(name), "name"),
+        email=address,
+        email_lookup=Identifier("email", address).lookup,
     )
+    session.add(user)
+    session.flush()
+    return user, True

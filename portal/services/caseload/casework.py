@@ -19,7 +19,7 @@ from notifications.models import DeliveryAttempt, Notification, Status
 from notifications.tasks import explain
 from portal.clock import utcnow
 from portal.journey import event
-from portal.models import AuditOutcome, Case, CaseStatus, Update, UpdateStatus, User
+from portal.models import Case, CaseStatus, Update, UpdateStatus, User
 from portal.models.contact_notes import (
     NotificationAcknowledgement,
     SafeContactNote,
@@ -43,20 +43,6 @@ class CaseworkError(Refusal, ValueError):
 
 class NotPermittedError(Refusal, PermissionError):
     """The acting user may not do this (views answer 404 before it comes to this)."""
-
-
-def _audit(
-    session: Session, actor: User, case: Case, action: str, obj: str, obj_id: object
-) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        outcome=AuditOutcome.ALLOWED,
-        case=case,
-        object_type=obj,
-        object_id=str(obj_id),
-    )
 
 
 # --- closing and reopening -------------------------------------------------------------------
@@ -100,7 +86,9 @@ def close_case(session: Session, case: Case, actor: User, support: str) -> Updat
     case.status = CaseStatus.CLOSED
     case.closed_at = utcnow()
     session.flush()
-    _audit(session, actor, case, "case.close", "case", case.id)
+    audit.record(
+        session, actor=actor, action="case.close", case=case, object_type="case", object_id=case.id
+    )
     return update
 
 
@@ -111,7 +99,9 @@ def reopen_case(session: Session, case: Case, actor: User) -> None:
     case.status = CaseStatus.OPEN
     case.closed_at = None
     session.flush()
-    _audit(session, actor, case, "case.reopen", "case", case.id)
+    audit.record(
+        session, actor=actor, action="case.reopen", case=case, object_type="case", object_id=case.id
+    )
 
 
 def closing_update(session: Session, case: Case) -> Update | None:
@@ -168,7 +158,14 @@ def save_safe_contact(
     record.updated_by_id = actor.id
     record.updated_at = utcnow()
     session.flush()
-    _audit(session, actor, case, "contact_notes.update", "case", case.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="contact_notes.update",
+        case=case,
+        object_type="case",
+        object_id=case.id,
+    )
     return record
 
 
@@ -254,5 +251,12 @@ def acknowledge_failed(
     )
     session.add(ack)
     session.flush()
-    _audit(session, actor, case, "notification.acknowledge", "notification", notification.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="notification.acknowledge",
+        case=case,
+        object_type="notification",
+        object_id=notification.id,
+    )
     return ack

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.models import Assignment, Case, Organisation, Update, UpdateStatus, User
@@ -200,6 +200,32 @@ def response_times(
 
 def response_report(session: Session, organisation: Organisation, period: Period) -> ResponseReport:
     """Reply times per ISVA, in total and per month, for turns started in the period."""
+    turns = _turns(session, organisation, period)
+    names = _names(session, {isva for _, _, isva in turns if isva is not None})
+    target = max(1, organisation.reply_target_working_days or 1)
+    today = deadlines.london_today()
+    rows: dict[uuid.UUID | None, ResponseRow] = {}
+    months: dict[date, ResponseRow] = {}
+    total = ResponseRow(None, "")
+    for received_at, replied_at, isva_id in turns:
+        received, replied = _utc(received_at), _utc(replied_at)
+        if received is None:  # pragma: no cover - created_at is never null
+            continue
+        month = received.astimezone(LONDON).date().replace(day=1)
+        row = rows.setdefault(isva_id, ResponseRow(isva_id, names.get(isva_id, "")))
+        by_month = months.setdefault(month, ResponseRow(None, "", month=month))
+        for summary in (row, by_month, total):
+            _count(summary, received, replied, target, today)
+    ordered = sorted(rows.values(), key=lambda r: (r.isva_id is None, r.name.casefold()))
+    return ResponseReport(ordered, total, [months[m] for m in sorted(months)])
+
+
+def _turns(
+    session: Session, organisation: Organisation, period: Period
+) -> Sequence[Row[datetime, datetime | None, uuid.UUID | None]]:
+    """Each turn the victim started in the period (a message to the service after none, or
+    after the service's reply): when it came, the service's first reply after it (or None),
+    and the ISVA assigned to the case at the time (or None). One query, in the database."""
     conversation = (
         select(
             Message.case_id,
@@ -238,7 +264,7 @@ def response_report(session: Session, organisation: Organisation, period: Period
         .limit(1)
         .scalar_subquery()
     )
-    turns = session.execute(
+    return session.execute(
         select(conversation.c.created_at, first_reply, responsible).where(
             conversation.c.direction == MessageDirection.TO_SERVICE,
             or_(
@@ -251,23 +277,6 @@ def response_report(session: Session, organisation: Organisation, period: Period
             ),
         )
     ).all()
-    names = _names(session, {isva for _, _, isva in turns if isva is not None})
-    target = max(1, organisation.reply_target_working_days or 1)
-    today = deadlines.london_today()
-    rows: dict[uuid.UUID | None, ResponseRow] = {}
-    months: dict[date, ResponseRow] = {}
-    total = ResponseRow(None, "")
-    for received_at, replied_at, isva_id in turns:
-        received, replied = _utc(received_at), _utc(replied_at)
-        if received is None:  # pragma: no cover - created_at is never null
-            continue
-        month = received.astimezone(LONDON).date().replace(day=1)
-        row = rows.setdefault(isva_id, ResponseRow(isva_id, names.get(isva_id, "")))
-        by_month = months.setdefault(month, ResponseRow(None, "", month=month))
-        for summary in (row, by_month, total):
-            _count(summary, received, replied, target, today)
-    ordered = sorted(rows.values(), key=lambda r: (r.isva_id is None, r.name.casefold()))
-    return ResponseReport(ordered, total, [months[m] for m in sorted(months)])
 
 
 def _utc(moment: datetime | None) -> datetime | None:

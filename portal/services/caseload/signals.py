@@ -101,7 +101,7 @@ class Row:
     victim_name: str | None = None
 
     @property
-    def signals(self) -> set[Signal]:
+    def signals(self) -> set[Signal]:  # noqa: C901 - issue 16: signals owner to split
         """Read for every case in scope, several times per caseload: plain tests, no dict."""
         present = set()
         if self.unread > 0:

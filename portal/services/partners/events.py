@@ -35,7 +35,8 @@ from portal.services import audit
 from portal.services.partners.payload import SECTION_KEYS, CaseEventIn, InvalidPayloadError, parse
 from portal.services.partners.systems import link_for, may_publish_directly
 from portal.services.updates import date_changes, deadlines
-from portal.services.updates.writing import needs_isva_first, validation_errors
+from portal.services.updates.validation import validation_errors
+from portal.services.updates.writing import needs_isva_first
 
 __all__ = ["CaseEventIn", "InvalidPayloadError", "Received", "RefusedError", "parse", "receive"]
 
@@ -167,12 +168,26 @@ def _publish_or_keep(session: Session, case: Case, partner: Partner, update: Upd
     if direct and needs_isva_first(session, case, update):
         update.status = UpdateStatus.HELD_ISVA_FIRST
         update.held_at = utcnow()
-        _audit_update(session, case, update, "update.hold_isva_first")
+        audit.record(
+            session,
+            actor=None,
+            action="update.hold_isva_first",
+            case=case,
+            object_type="case_update",
+            object_id=update.id,
+        )
     elif direct:
         update.status = UpdateStatus.PUBLISHED
         update.published_at = utcnow()
         session.flush()
-        _audit_update(session, case, update, "case.publish_update")
+        audit.record(
+            session,
+            actor=None,
+            action="case.publish_update",
+            case=case,
+            object_type="case_update",
+            object_id=update.id,
+        )
         notify(
             session,
             case.victim,
@@ -185,16 +200,3 @@ def _publish_or_keep(session: Session, case: Case, partner: Partner, update: Upd
     author = update.author
     notify(session, author, "staff_work", source_key=f"partner-update:{update.id}", case_id=case.id)
     return str(update.status)
-
-
-def _audit_update(session: Session, case: Case, update: Update, action: str) -> None:
-    audit.record(
-        session,
-        actor=None,
-        action=action,
-        outcome=AuditOutcome.ALLOWED,
-        case=case,
-        organisation_id=case.organisation_id,
-        object_type="case_update",
-        object_id=update.id,
-    )

@@ -17,29 +17,26 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from portal.clock import utcnow
-from portal.journey import SECTIONS, event
+from portal.journey import SECTIONS, Event, event
 from portal.models.partner import Partner
 from portal.refusal import Refusal
 from portal.services.partners.systems import PARTNER_AGENCIES, postable_events
 from portal.services.updates import deadlines
-from portal.services.updates.writing import REASON_MAX, SECTION_MAX
+from portal.services.updates.validation import REASON_MAX, SECTION_MAX
 
 EVENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 CASE_REFERENCE_MAX = 64
 SECTION_KEYS: tuple[str, ...] = tuple(key for key, _ in SECTIONS)
-FIELDS = frozenset(
-    {
-        "partner_event_id",
-        "case_reference",
-        "event",
-        "agency",
-        "event_date",
-        "learned_at",
-        "sections",
-        "reason",
-        "outcome",
-    }
+# The fields of a case event: these are required (the OpenAPI description lists the same).
+REQUIRED_FIELDS = (
+    "partner_event_id",
+    "case_reference",
+    "event",
+    "agency",
+    "event_date",
+    "learned_at",
 )
+FIELDS = frozenset({*REQUIRED_FIELDS, "sections", "reason", "outcome"})
 EARLIEST = date(2000, 1, 1)
 CLOCK_SKEW = timedelta(minutes=5)
 FUTURE_YEARS = 5
@@ -150,29 +147,12 @@ def parse(data: Any, partner: Partner) -> CaseEventIn:
     errors: dict[str, str] = {}
     for name in sorted(set(data) - FIELDS):
         errors[f"/{name}"] = "Unknown field"
-    event_id = _string(data, "partner_event_id", errors, required=True, limit=100)
-    if event_id is not None and not EVENT_ID_PATTERN.match(event_id):
-        errors["/partner_event_id"] = (
-            "Use 1 to 100 letters, numbers, dots, colons, hyphens or underscores"
-        )
+    event_id = _event_id(data, errors)
     reference = _string(data, "case_reference", errors, required=True, limit=CASE_REFERENCE_MAX)
     if reference is not None and not reference.strip():
         errors["/case_reference"] = "Must not be blank"
-    agency = _string(data, "agency", errors, required=True, limit=20)
-    if agency is not None and agency not in {a.value for a in PARTNER_AGENCIES}:
-        errors["/agency"] = "Must be one of: " + ", ".join(a.value for a in PARTNER_AGENCIES)
-    elif agency is not None and agency != partner.agency:
-        errors["/agency"] = "Must be the agency this API key was issued for"
-    event_key = _string(data, "event", errors, required=True, limit=40)
-    ev = None
-    if event_key is not None:
-        known = {e.key for e in postable_events()}
-        if event_key not in known:
-            errors["/event"] = "Unknown event: see the enum in the OpenAPI description"
-        else:
-            ev = event(event_key)
-            if partner.agency not in ev.who_tells:
-                errors["/event"] = "This agency does not send this event"
+    agency = _agency(data, partner, errors)
+    event_key, ev = _event(data, partner, errors)
     event_date = _date(
         _string(data, "event_date", errors, required=True, limit=10), "event_date", errors
     )
@@ -183,14 +163,7 @@ def parse(data: Any, partner: Partner) -> CaseEventIn:
     reason = _string(data, "reason", errors, required=False, limit=REASON_MAX)
     if ev is not None and ev.requires_reason and not (reason or "").strip():
         errors["/reason"] = "Required for this event: the reason the date changed"
-    outcome = _string(data, "outcome", errors, required=False, limit=20)
-    if ev is not None and ev.outcomes:
-        if outcome not in {o.key for o in ev.outcomes}:
-            errors["/outcome"] = "Required for this event: one of " + ", ".join(
-                o.key for o in ev.outcomes
-            )
-    elif outcome is not None and "/outcome" not in errors:
-        errors["/outcome"] = "This event has no outcome"
+    outcome = _outcome(data, ev, errors)
     if (
         errors
         or event_id is None
@@ -213,6 +186,54 @@ def parse(data: Any, partner: Partner) -> CaseEventIn:
         outcome=outcome,
         payload_hash=payload_hash(data),
     )
+
+
+def _event_id(data: dict[str, Any], errors: dict[str, str]) -> str | None:
+    event_id = _string(data, "partner_event_id", errors, required=True, limit=100)
+    if event_id is not None and not EVENT_ID_PATTERN.match(event_id):
+        errors["/partner_event_id"] = (
+            "Use 1 to 100 letters, numbers, dots, colons, hyphens or underscores"
+        )
+    return event_id
+
+
+def _agency(data: dict[str, Any], partner: Partner, errors: dict[str, str]) -> str | None:
+    """Only the agency the API key was issued for may send (one partner cannot pose as another)."""
+    agency = _string(data, "agency", errors, required=True, limit=20)
+    if agency is not None and agency not in {a.value for a in PARTNER_AGENCIES}:
+        errors["/agency"] = "Must be one of: " + ", ".join(a.value for a in PARTNER_AGENCIES)
+    elif agency is not None and agency != partner.agency:
+        errors["/agency"] = "Must be the agency this API key was issued for"
+    return agency
+
+
+def _event(
+    data: dict[str, Any], partner: Partner, errors: dict[str, str]
+) -> tuple[str | None, Event | None]:
+    """The event's key, and the event if partners may post it and this agency sends it."""
+    event_key = _string(data, "event", errors, required=True, limit=40)
+    if event_key is None:
+        return None, None
+    if event_key not in {e.key for e in postable_events()}:
+        errors["/event"] = "Unknown event: see the enum in the OpenAPI description"
+        return event_key, None
+    ev = event(event_key)
+    if partner.agency not in ev.who_tells:
+        errors["/event"] = "This agency does not send this event"
+    return event_key, ev
+
+
+def _outcome(data: dict[str, Any], ev: Event | None, errors: dict[str, str]) -> str | None:
+    """A verdict for an event that has one (and only then)."""
+    outcome = _string(data, "outcome", errors, required=False, limit=20)
+    if ev is not None and ev.outcomes:
+        if outcome not in {o.key for o in ev.outcomes}:
+            errors["/outcome"] = "Required for this event: one of " + ", ".join(
+                o.key for o in ev.outcomes
+            )
+    elif outcome is not None and "/outcome" not in errors:
+        errors["/outcome"] = "This event has no outcome"
+    return outcome
 
 
 def _sections(value: Any, errors: dict[str, str]) -> dict[str, str]:

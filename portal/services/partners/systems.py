@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.clock import utcnow
 from portal.crypto import lookup_hash
 from portal.journey import EVENTS, Agency, Event
-from portal.models import AuditOutcome, Case, Organisation, User
+from portal.models import Case, Organisation, User
 from portal.models.partner import ApiKey, Partner, PartnerCaseLink
 from portal.policy import Action, can
 from portal.refusal import Refusal
@@ -56,17 +56,6 @@ def _check(session: Session, actor: User, organisation_id: uuid.UUID) -> None:
     org = session.get(Organisation, organisation_id)
     if org is None or not can(actor, Action.MANAGE_ORGANISATION, org):
         raise NotAllowedError("may not manage partners")
-
-
-def _audit(session: Session, actor: User, action: str, object_type: str, object_id: object) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        outcome=AuditOutcome.ALLOWED,
-        object_type=object_type,
-        object_id=str(object_id),
-    )
 
 
 # --- the catalogue, as partners see it ----------------------------------------------------------
@@ -129,7 +118,9 @@ def create_partner(session: Session, actor: User, name: str, agency: str) -> Par
     )
     session.add(partner)
     session.flush()
-    _audit(session, actor, "partner.create", "partner", partner.id)
+    audit.record(
+        session, actor=actor, action="partner.create", object_type="partner", object_id=partner.id
+    )
     return partner
 
 
@@ -146,7 +137,13 @@ def set_direct_publish(
         )
     partner.direct_publish_events = " ".join(sorted(chosen))
     session.flush()
-    _audit(session, actor, "partner.set_direct_publish", "partner", partner.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="partner.set_direct_publish",
+        object_type="partner",
+        object_id=partner.id,
+    )
     return partner
 
 
@@ -176,7 +173,13 @@ def issue_key(session: Session, actor: User, partner: Partner) -> IssuedKey:
     )
     session.add(key)
     session.flush()
-    _audit(session, actor, "partner.issue_key", "partner_api_key", key.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="partner.issue_key",
+        object_type="partner_api_key",
+        object_id=key.id,
+    )
     return IssuedKey(key, f"wp_{prefix}_{secret}")
 
 
@@ -189,7 +192,13 @@ def revoke_key(session: Session, actor: User, partner: Partner, key_id: uuid.UUI
         key.revoked_at = utcnow()
         key.revoked_by_id = actor.id
         session.flush()
-        _audit(session, actor, "partner.revoke_key", "partner_api_key", key.id)
+        audit.record(
+            session,
+            actor=actor,
+            action="partner.revoke_key",
+            object_type="partner_api_key",
+            object_id=key.id,
+        )
     return key
 
 
@@ -266,7 +275,13 @@ def link_case(
     )
     session.add(link)
     session.flush()
-    _audit(session, actor, "partner.link_case", "partner_case_link", link.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="partner.link_case",
+        object_type="partner_case_link",
+        object_id=link.id,
+    )
     return link
 
 

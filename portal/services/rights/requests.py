@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
-from portal.models import AuditOutcome, Case, CaseStatus, Role, User
+from portal.models import Case, CaseStatus, Role, User
 from portal.models.rights import ErasureRequest, ErasureStatus, SubjectAccessRequest
 from portal.refusal import Refusal
 from portal.services import audit
@@ -59,7 +59,15 @@ def record_sar(
     )
     session.add(sar)
     session.flush()
-    _audit(session, actor, "sar.record", case, "subject_access_request", sar.id, request_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="sar.record",
+        case=case,
+        object_type="subject_access_request",
+        object_id=sar.id,
+        request_id=request_id,
+    )
     return sar
 
 
@@ -92,8 +100,14 @@ def release_sar(
     if sar.released_at is None:
         sar.released_at = utcnow()
         sar.released_by_id = actor.id
-        _audit(
-            session, actor, "sar.release", sar.case, "subject_access_request", sar.id, request_id
+        audit.record(
+            session,
+            actor=actor,
+            action="sar.release",
+            case=sar.case,
+            object_type="subject_access_request",
+            object_id=sar.id,
+            request_id=request_id,
         )
 
 
@@ -113,7 +127,15 @@ def open_sars(session: Session, organisation_id: uuid.UUID) -> Sequence[SubjectA
 def audit_export(
     session: Session, actor: User, case: Case, sar_id: uuid.UUID, request_id: str | None
 ) -> None:
-    _audit(session, actor, "sar.export", case, "subject_access_request", sar_id, request_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="sar.export",
+        case=case,
+        object_type="subject_access_request",
+        object_id=sar_id,
+        request_id=request_id,
+    )
 
 
 # --- erasure ------------------------------------------------------------------------------------
@@ -142,7 +164,15 @@ def request_erasure(
     )
     session.add(request)
     session.flush()
-    _audit(session, victim, "erasure.request", case, "erasure_request", request.id, request_id)
+    audit.record(
+        session,
+        actor=victim,
+        action="erasure.request",
+        case=case,
+        object_type="erasure_request",
+        object_id=request.id,
+        request_id=request_id,
+    )
     return request
 
 
@@ -176,25 +206,12 @@ def decide_erasure(
     request.decided_at = utcnow()
     request.decided_by_id = supervisor.id
     action = "erasure.approve" if approve else "erasure.refuse"
-    _audit(session, supervisor, action, request.case, "erasure_request", request.id, request_id)
-
-
-def _audit(
-    session: Session,
-    actor: User,
-    action: str,
-    case: Case,
-    object_type: str,
-    object_id: uuid.UUID,
-    request_id: str | None,
-) -> None:
     audit.record(
         session,
-        actor=actor,
+        actor=supervisor,
         action=action,
-        outcome=AuditOutcome.ALLOWED,
-        case=case,
-        object_type=object_type,
-        object_id=object_id,
+        case=request.case,
+        object_type="erasure_request",
+        object_id=request.id,
         request_id=request_id,
     )

@@ -151,34 +151,19 @@ def plan_case(session: Session, case: Case, reason: str, destroying: set[uuid.UU
         )
     )
     plan = CasePlan(case.id, case.organisation_id, reason, user_data=others is None)
-    roots: dict[str, list[ColumnElement[bool]]] = {}
     tables = _tables()
-    for name, table in tables.items():
-        if name not in KEPT_TABLES and "case_id" in table.c:
-            roots.setdefault(name, []).append(table.c.case_id == case.id)
-    if plan.user_data:
-        for name, column in VICTIM_OWNED:
-            if name in tables:
-                roots.setdefault(name, []).append(tables[name].c[column] == case.victim_id)
+    roots = _roots(case, tables, plan.user_data)
+    wanted = {fk.column.name for t in tables.values() for fk in t.foreign_keys}
     # Parents before children: a row referring to a row being deleted is deleted too.
     referenced: dict[str, dict[str, list[Any]]] = {}
     for table in Base.metadata.sorted_tables:
-        conditions = list(roots.get(table.name, []))
-        for fk in table.foreign_keys:
-            parent = fk.column.table
-            if parent is table:
-                continue
-            values = referenced.get(parent.name, {}).get(fk.column.name)
-            if values:
-                conditions.append(_in(fk.parent, values))
+        conditions = [*roots.get(table.name, []), *_references(table, referenced)]
         if not conditions:
             continue
         if table.name in KEPT_TABLES:
             raise RuntimeError(f"{table.name} is kept but refers to rows being destroyed")
-        wanted = {fk.column.name for t in tables.values() for fk in t.foreign_keys}
-        wanted &= set(table.c.keys())
         pk = _single_pk(table)
-        columns = [pk, *(table.c[c] for c in sorted(wanted) if c != pk.name)]
+        columns = [pk, *(table.c[c] for c in sorted(wanted & set(table.c.keys())) if c != pk.name)]
         rows = session.execute(select(*columns).where(or_(*conditions))).all()
         if not rows:
             continue
@@ -188,6 +173,37 @@ def plan_case(session: Session, case: Case, reason: str, destroying: set[uuid.UU
             col.name: [r[i] for r in rows if r[i] is not None] for i, col in enumerate(columns)
         }
     return plan
+
+
+def _roots(
+    case: Case, tables: dict[str, Table], user_data: bool
+) -> dict[str, list[ColumnElement[bool]]]:
+    """Rows destroyed for what they are: the case's own rows, and (when the victim has no other
+    case) the victim's own rows."""
+    roots: dict[str, list[ColumnElement[bool]]] = {}
+    for name, table in tables.items():
+        if name not in KEPT_TABLES and "case_id" in table.c:
+            roots.setdefault(name, []).append(table.c.case_id == case.id)
+    if user_data:
+        for name, column in VICTIM_OWNED:
+            if name in tables:
+                roots.setdefault(name, []).append(tables[name].c[column] == case.victim_id)
+    return roots
+
+
+def _references(
+    table: Table, referenced: dict[str, dict[str, list[Any]]]
+) -> list[ColumnElement[bool]]:
+    """Rows of ``table`` that refer to a row of another table already planned for destruction."""
+    conditions = []
+    for fk in table.foreign_keys:
+        parent = fk.column.table
+        if parent is table:
+            continue
+        values = referenced.get(parent.name, {}).get(fk.column.name)
+        if values:
+            conditions.append(_in(fk.parent, values))
+    return conditions
 
 
 def _destroy(session: Session, case: Case, plan: CasePlan) -> None:

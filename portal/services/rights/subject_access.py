@@ -29,41 +29,29 @@ In the victim's own copy, a sensitive update they have not chosen to read yet ap
 new update" with its dates (``portal.services.updates.disclosure``); the subject access copy,
 which a supervisor reviews before release, has it in full. Held, draft and scheduled updates are
 the service's working papers, not yet told to the victim: they are left out of both. Staff
-appear by first name and role only; no other victim appears.
+appear by first name and role only; no other victim appears. Each case's part is built in
+``portal.services.rights.case_export``.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
-from portal.journey import SECTIONS, event
-from portal.models import (
-    AuditEvent,
-    CallbackRequest,
-    Case,
-    DisclosureChoice,
-    Role,
-    Update,
-    UpdateVersion,
-    User,
-)
-from portal.models.message import Message, MessageDirection, NoteToFile
-from portal.services import audit
-from portal.services.updates import disclosure
-from portal.services.updates.queries import _visible
+from portal.models import Case, User
+from portal.services.rights.case_export import case_document
+
+if TYPE_CHECKING:
+    from notifications.models import Consent, ContactPoint, Notification, NotificationPreference
 
 SCHEMA_VERSION = 1
-STAFF_ROLES = audit.STAFF_ROLES
-SECTION_LABELS: dict[str, Any] = dict(SECTIONS)
 
 NOT_INCLUDED_SELF = (
     _l(
@@ -87,20 +75,6 @@ NOT_INCLUDED_SAR = (
 )
 
 
-def _role_label(role: str | None) -> str:
-    return str(audit.ROLE_LABELS.get(role or "", role or ""))
-
-
-def _person(user: User | None, role: str | None, victim: User) -> dict[str, Any]:
-    """Who did something, as far as the victim may be told: themselves, or a member of staff
-    by first name and role. Anyone else (another victim) is never named."""
-    if user is not None and user.id == victim.id:
-        return {"role": Role.VICTIM.value, "first_name": None, "is_you": True}
-    if role in STAFF_ROLES:
-        return {"role": role, "first_name": audit.first_name(user) or None, "is_you": False}
-    return {"role": None, "first_name": None, "is_you": False}
-
-
 def _account(victim: User) -> dict[str, Any]:
     return {
         "name": victim.display_name,
@@ -116,6 +90,8 @@ def _account(victim: User) -> dict[str, Any]:
 
 
 def _notification_data(session: Session, victim: User) -> dict[str, Any]:
+    """How the victim is notified: contact points, choices, the consent log and what was sent
+    (metadata only)."""
     from notifications.models import Consent, ContactPoint, Notification, NotificationPreference
 
     points = session.scalars(
@@ -132,256 +108,58 @@ def _notification_data(session: Session, victim: User) -> dict[str, Any]:
         .where(Notification.recipient_id == victim.id)
         .order_by(Notification.created_at, Notification.id)
     ).all()
+    return {
+        "contact_points": [_contact_point(p) for p in points],
+        "notification_choices": None if preference is None else _choices(preference),
+        "consent_log": [_consent(c) for c in consents],
+        "notifications": [_notification(n) for n in sent],
+    }
 
+
+def _contact_point(p: ContactPoint) -> dict[str, Any]:
+    return {
+        "channel": p.channel,
+        "address": p.address,
+        "turned_on": bool(p.enabled),
+        "confirmed_safe_at": p.safe_confirmed_at,
+        "verified_at": p.verified_at,
+        "opted_out_at": p.opted_out_at,
+        "added_at": p.created_at,
+    }
+
+
+def _choices(preference: NotificationPreference) -> dict[str, Any]:
     def minutes(value: int) -> str:
         return f"{value // 60:02d}:{value % 60:02d}"
 
     return {
-        "contact_points": [
-            {
-                "channel": p.channel,
-                "address": p.address,
-                "turned_on": bool(p.enabled),
-                "confirmed_safe_at": p.safe_confirmed_at,
-                "verified_at": p.verified_at,
-                "opted_out_at": p.opted_out_at,
-                "added_at": p.created_at,
-            }
-            for p in points
-        ],
-        "notification_choices": None
-        if preference is None
-        else {
-            "categories": dict(preference.choices or {}),
-            "quiet_hours_start": minutes(preference.quiet_start_minute),
-            "quiet_hours_end": minutes(preference.quiet_end_minute),
-        },
-        "consent_log": [
-            {
-                "at": c.at,
-                "what": c.field,
-                "old_value": c.old_value,
-                "new_value": c.new_value,
-                "how": c.source,
-                "reason": c.reason,
-            }
-            for c in consents
-        ],
-        "notifications": [
-            {
-                "created_at": n.created_at,
-                "channel": n.channel,
-                "kind": n.kind,
-                "category": n.category,
-                "status": n.status,
-                "sent_at": n.sent_at,
-                "delivered_at": n.delivered_at,
-            }
-            for n in sent
-        ],
+        "categories": dict(preference.choices or {}),
+        "quiet_hours_start": minutes(preference.quiet_start_minute),
+        "quiet_hours_end": minutes(preference.quiet_end_minute),
     }
 
 
-def _sections(sections: dict[str, str]) -> list[dict[str, str]]:
-    return [
-        {"key": key, "heading": str(SECTION_LABELS.get(key, key)), "text": text}
-        for key, text in sections.items()
-        if text
-    ]
-
-
-def _unread_update(u: Update) -> dict[str, Any]:
-    """A sensitive update the victim has not chosen to read: that it exists, nothing more."""
+def _consent(c: Consent) -> dict[str, Any]:
     return {
-        "title": str(disclosure.NEUTRAL_TITLE),
-        "event_date": None,
-        "status": u.status,
-        "published_at": u.published_at,
-        "changed_at": u.changed_at,
-        "read_at": None,
-        "sections": [],
-        "reason": None,
-        "outcome": None,
-        "withdrawn_at": u.withdrawn_at,
-        "withdrawal_reason": u.withdrawal_reason,
-        "earlier_versions": [],
+        "at": c.at,
+        "what": c.field,
+        "old_value": c.old_value,
+        "new_value": c.new_value,
+        "how": c.source,
+        "reason": c.reason,
     }
 
 
-def _update(u: Update, versions: Sequence[UpdateVersion], for_staff: bool) -> dict[str, Any]:
-    if not for_staff and not disclosure.is_disclosed(u):
-        return _unread_update(u)
-    item: dict[str, Any] = {
-        "title": str(event(u.event_key).title),
-        "event_date": u.event_date,
-        "status": u.status,
-        "published_at": u.published_at,
-        "changed_at": u.changed_at,
-        "read_at": u.read_at,
-        "sections": _sections(u.sections),
-        "reason": u.reason,
-        # The Welsh text the ISVA added, if any (empty: the update is in English only).
-        "welsh_sections": _sections({k: v for k, v in (u.welsh or {}).items() if k != "reason"}),
-        "welsh_reason": (u.welsh or {}).get("reason") or None,
-        "outcome": u.outcome,
-        "withdrawn_at": u.withdrawn_at,
-        "withdrawal_reason": u.withdrawal_reason,
-        "earlier_versions": [
-            {
-                "version": v.version,
-                "published_at": v.published_at,
-                "replaced_at": v.replaced_at,
-                "sections": _sections(v.sections),
-                "reason": v.reason,
-                "outcome": v.outcome,
-            }
-            for v in versions
-        ],
+def _notification(n: Notification) -> dict[str, Any]:
+    return {
+        "created_at": n.created_at,
+        "channel": n.channel,
+        "kind": n.kind,
+        "category": n.category,
+        "status": n.status,
+        "sent_at": n.sent_at,
+        "delivered_at": n.delivered_at,
     }
-    if for_staff:
-        item["support_note"] = u.support_note
-    return item
-
-
-def _case(session: Session, case: Case, victim: User, for_staff: bool) -> dict[str, Any]:
-    updates = session.scalars(
-        select(Update).where(_visible(case.id)).order_by(Update.published_at, Update.id)
-    ).all()
-    update_ids = [u.id for u in updates]
-    versions: dict[uuid.UUID, list[UpdateVersion]] = {}
-    choices: Sequence[DisclosureChoice] = []
-    if update_ids:
-        for v in session.scalars(
-            select(UpdateVersion)
-            .where(UpdateVersion.update_id.in_(update_ids))
-            .order_by(UpdateVersion.version)
-        ):
-            versions.setdefault(v.update_id, []).append(v)
-        choices = session.scalars(
-            select(DisclosureChoice)
-            .where(
-                DisclosureChoice.update_id.in_(update_ids),
-                DisclosureChoice.victim_id == victim.id,
-            )
-            .order_by(DisclosureChoice.at)
-        ).all()
-    titles = {
-        u.id: str(event(u.event_key).title if for_staff else disclosure.title(u)) for u in updates
-    }
-    messages = session.scalars(
-        select(Message).where(Message.case_id == case.id).order_by(Message.seq)
-    ).all()
-    callbacks = session.scalars(
-        select(CallbackRequest)
-        .where(CallbackRequest.case_id == case.id)
-        .order_by(CallbackRequest.created_at)
-    ).all()
-    trail = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.case_id == case.id)
-        .order_by(AuditEvent.occurred_at, AuditEvent.id)
-    ).all()
-    notes: Sequence[NoteToFile] = (
-        session.scalars(
-            select(NoteToFile).where(NoteToFile.case_id == case.id).order_by(NoteToFile.created_at)
-        ).all()
-        if for_staff
-        else []
-    )
-    people = audit.users_by_id(
-        session,
-        {m.author_id for m in messages if m.author_id}
-        | {e.actor_id for e in trail if e.actor_id}
-        | {n.author_id for n in notes}
-        | {a.isva_id for a in case.assignments},
-    )
-    data: dict[str, Any] = {
-        "reference": case.reference,
-        "status": case.status,
-        "opened_at": case.opened_at,
-        "closed_at": case.closed_at,
-        "isvas": [
-            {
-                "first_name": audit.first_name(people.get(a.isva_id)) or None,
-                "from": a.starts_at,
-                "to": a.ends_at,
-            }
-            for a in case.assignments
-        ],
-        "updates": [_update(u, versions.get(u.id, []), for_staff) for u in updates],
-        "disclosure_choices": [
-            {"update_title": titles.get(c.update_id), "choice": c.choice, "at": c.at}
-            for c in choices
-        ],
-        "messages": [
-            {
-                "sent_at": m.created_at,
-                "author": {"role": None, "first_name": None, "is_you": False, "is_system": True}
-                if m.direction == MessageDirection.SYSTEM
-                else _person(
-                    people.get(m.author_id) if m.author_id else None, m.author_role, victim
-                ),
-                "body": m.body,
-                "removed_from_your_view_at": m.hidden_by_victim_at,
-                "read_by_service_at": m.read_by_service_at,
-                "read_by_you_at": m.read_by_victim_at,
-            }
-            for m in messages
-        ],
-        "callback_requests": [
-            {
-                "requested_at": c.created_at,
-                "reason": c.reason,
-                "safe_times": c.safe_times,
-                "voicemail_ok": c.voicemail_ok,
-                "status": c.status,
-                "completed_at": c.completed_at,
-                **({"outcome_note": c.outcome_note} if for_staff else {}),
-            }
-            for c in callbacks
-        ],
-        "who_has_viewed": [
-            {"first_name": v.first_name or None, "role": v.role.value, "day": v.day}
-            for v in audit.staff_viewings(session, case)
-        ],
-        "audit_trail": [
-            {
-                "at": e.occurred_at,
-                **_person(people.get(e.actor_id) if e.actor_id else None, e.actor_role, victim),
-                "action": e.action,
-                "action_label": str(audit.ACTION_LABELS.get(e.action, e.action)),
-                "outcome": e.outcome,
-            }
-            for e in trail
-        ],
-    }
-    if for_staff:
-        from portal.models.contact_notes import SafeContactNote
-
-        safe = session.get(SafeContactNote, case.id)
-        data["safe_contact"] = (
-            None
-            if safe is None
-            else {
-                "safe_times": safe.safe_times,
-                "voicemail_safe": safe.voicemail_safe,
-                "notes": safe.notes,
-                "updated_at": safe.updated_at,
-            }
-        )
-        data["notes_to_file"] = [
-            {
-                "written_at": n.created_at,
-                "author": _person(
-                    people.get(n.author_id),
-                    str(people[n.author_id].role) if n.author_id in people else None,
-                    victim,
-                ),
-                "body": n.body,
-            }
-            for n in notes
-        ]
-    return data
 
 
 def export(session: Session, victim: User, *, staff: User | None = None) -> dict[str, Any]:
@@ -408,7 +186,7 @@ def export(session: Session, victim: User, *, staff: User | None = None) -> dict
         ],
         "account": _account(victim),
         **_notification_data(session, victim),
-        "cases": [_case(session, c, victim, for_staff) for c in cases],
+        "cases": [case_document(session, c, victim, for_staff) for c in cases],
     }
 
 

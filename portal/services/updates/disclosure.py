@@ -39,9 +39,10 @@ from portal.models import (
     User,
 )
 from portal.policy import Action, can
+from portal.services import audit
 from portal.services.messaging.callbacks import request_callback
 from portal.services.updates.deadlines import LONDON, london_today
-from portal.services.updates.writing import NOTE_MAX, NotAllowedError, UpdateError, audit_update
+from portal.services.updates.writing import NOTE_MAX, NotAllowedError, UpdateError
 
 SENSITIVE_KEYS: tuple[str, ...] = tuple(e.key for e in EVENTS if e.sensitive)
 # What the victim sees of an update they have not chosen to read yet.
@@ -158,5 +159,12 @@ def record_told(
     update.told_by_id = actor.id
     update.told_note = note
     session.flush()
-    audit_update(session, actor, case, update, "update.isva_told")
+    audit.record(
+        session,
+        actor=actor,
+        action="update.isva_told",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     return update

@@ -14,6 +14,7 @@ from notifications import policy as notification_policy
 from portal.clock import utcnow
 from portal.models import Case, Update, UpdateStatus, User
 from portal.policy import Action, can
+from portal.services import audit
 from portal.services.updates import writing as updates
 
 
@@ -55,7 +56,14 @@ def schedule(
     update.scheduled_for = when
     update.quiet_hours_override = override_quiet_hours
     session.flush()
-    updates.audit_update(session, author, case, update, "update.schedule")
+    audit.record(
+        session,
+        actor=author,
+        action="update.schedule",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     return update
 
 
@@ -83,7 +91,14 @@ def publish_due(session: Session, now: datetime | None = None) -> int:
             # The author is no longer the case's ISVA: back to a draft for whoever is now.
             update.status = UpdateStatus.DRAFT
             update.scheduled_for = None
-            updates.audit_update(session, author, case, update, "update.schedule_cancelled")
+            audit.record(
+                session,
+                actor=author,
+                action="update.schedule_cancelled",
+                case=case,
+                object_type="case_update",
+                object_id=update.id,
+            )
             continue
         try:
             updates.publish(session, case, author, update)

@@ -7,16 +7,14 @@ caller's transaction (never committed here). An ISVA-first update (catalogue, ve
 or the victim's own "my ISVA tells me first" choice for the category) is held instead: invisible
 to the victim, nobody notified, until ``confirm_support``.
 
-Scheduling lives in ``portal.services.updates.schedule``; reads (timeline, tasks, the clock)
-in ``portal.services.updates.queries``.
+What makes an update fit to publish is ``portal.services.updates.validation``; scheduling lives
+in ``portal.services.updates.schedule``; reads (timeline, tasks, the clock) in
+``portal.services.updates.queries``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -26,7 +24,7 @@ from notifications import notify
 from notifications import policy as notification_policy
 from notifications.models import Choice
 from portal.clock import utcnow
-from portal.journey import EVENTS, Agency, event
+from portal.journey import event
 from portal.models import (
     AuditOutcome,
     Case,
@@ -36,16 +34,14 @@ from portal.models import (
     UpdateVersion,
     User,
 )
-from portal.models.update import SECTION_KEYS, WELSH_KEYS
+from portal.models.update import SECTION_KEYS
 from portal.policy import Action, can
 from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.updates import date_changes, deadlines
+from portal.services.updates.validation import EVENT_KEYS, Draft, validation_errors
 
-SECTION_MAX = 2000
-REASON_MAX = 1000
 NOTE_MAX = 500
-EVENT_KEYS = frozenset(e.key for e in EVENTS)
 CADENCE_WEEKS = range(1, 13)
 
 
@@ -59,90 +55,6 @@ class UpdateError(Refusal, ValueError):
 
 class NotAllowedError(Refusal, PermissionError):
     """The acting user may not publish for this case (views 404 before this can happen)."""
-
-
-@dataclass
-class Draft:
-    """What an ISVA wrote: the form's fields, before they become an ``Update``."""
-
-    event_key: str
-    source_agency: str
-    event_date: date
-    learned_at: datetime | None = None
-    sections: dict[str, str] = field(default_factory=dict)
-    reason: str | None = None
-    outcome: str | None = None
-    # The Welsh text (the five sections and "reason"), for a victim who reads Welsh. None leaves
-    # the update's Welsh text as it is; an empty dict removes it.
-    welsh: dict[str, str] | None = None
-
-
-def validation_errors(draft: Draft | Update) -> dict[str, str]:
-    """Everything wrong with an update that is about to reach the victim (empty: fine)."""
-    errors: dict[str, str] = {}
-    if draft.event_key not in EVENT_KEYS:
-        return {"event_key": str(_l("Choose what the update is about"))}
-    ev = event(draft.event_key)
-    sections = draft.sections
-    for key, label in _section_labels():
-        text = (sections.get(key) or "").strip()
-        if not text:
-            errors[key] = str(_l("Enter %(section)s", section=str(label).lower()))
-        elif len(text) > SECTION_MAX:
-            errors[key] = str(
-                _l(
-                    "%(section)s must be %(max)s characters or fewer",
-                    section=label,
-                    max=SECTION_MAX,
-                )
-            )
-    if draft.source_agency not in {a.value for a in Agency}:
-        errors["source_agency"] = str(_l("Choose who the update is from"))
-    if ev.deadline is not None and draft.learned_at is None:
-        errors["learned_on"] = str(_l("Enter the date the agency learned of this"))
-    if draft.learned_at is not None and draft.learned_at > utcnow():
-        errors["learned_on"] = str(_l("The date the agency learned of this must be in the past"))
-    reason = (draft.reason or "").strip()
-    if ev.requires_reason and not reason:
-        errors["reason"] = str(
-            _l("Enter the reason the date changed. A date change cannot be published without one")
-        )
-    if len(reason) > REASON_MAX:
-        errors["reason"] = str(_l("The reason must be %(max)s characters or fewer", max=REASON_MAX))
-    if ev.outcomes and draft.outcome not in {o.key for o in ev.outcomes}:
-        errors["outcome"] = str(_l("Choose the verdict"))
-    errors.update(welsh_errors(draft.welsh, ev.requires_reason))
-    return errors
-
-
-def welsh_errors(welsh: dict[str, str] | None, requires_reason: bool) -> dict[str, str]:
-    """Welsh text is optional, but once begun it must be whole: a victim who reads Welsh
-    must never get an update that is half in one language and half in the other."""
-    if not welsh or not any((welsh.get(k) or "").strip() for k in WELSH_KEYS):
-        return {}
-    errors: dict[str, str] = {}
-    for key, label in _section_labels():
-        text = (welsh.get(key) or "").strip()
-        if not text:
-            errors[f"cy_{key}"] = str(_l("Enter %(section)s in Welsh", section=label))
-        elif len(text) > SECTION_MAX:
-            errors[f"cy_{key}"] = str(
-                _l("The Welsh must be %(max)s characters or fewer", max=SECTION_MAX)
-            )
-    reason = (welsh.get("reason") or "").strip()
-    if requires_reason and not reason:
-        errors["cy_reason"] = str(_l("Enter the reason for the change in Welsh"))
-    elif len(reason) > REASON_MAX:
-        errors["cy_reason"] = str(
-            _l("The Welsh must be %(max)s characters or fewer", max=REASON_MAX)
-        )
-    return errors
-
-
-def _section_labels() -> Sequence[tuple[str, object]]:
-    from portal.journey import SECTIONS
-
-    return SECTIONS
 
 
 def check_may_publish(author: User, case: Case) -> None:
@@ -171,18 +83,6 @@ def _compute_clock(update: Update) -> None:
     update.window_closes_on = window.closes_on if window else None
 
 
-def audit_update(session: Session, actor: User, case: Case, update: Update, action: str) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        outcome=AuditOutcome.ALLOWED,
-        case=case,
-        object_type="case_update",
-        object_id=update.id,
-    )
-
-
 def save_draft(
     session: Session, case: Case, author: User, draft: Draft, update: Update | None = None
 ) -> Update:
@@ -207,7 +107,14 @@ def save_draft(
     _apply(update, draft)
     update.previous_event_date = change.earlier
     session.flush()
-    audit_update(session, author, case, update, "update.save_draft")
+    audit.record(
+        session,
+        actor=author,
+        action="update.save_draft",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     return update
 
 
@@ -244,7 +151,14 @@ def publish(session: Session, case: Case, author: User, update: Update) -> Updat
         update.held_at = utcnow()
         update.scheduled_for = None
         session.flush()
-        audit_update(session, author, case, update, "update.hold_isva_first")
+        audit.record(
+            session,
+            actor=author,
+            action="update.hold_isva_first",
+            case=case,
+            object_type="case_update",
+            object_id=update.id,
+        )
         return update
     return _go_live(session, case, author, update)
 
@@ -254,7 +168,14 @@ def _go_live(session: Session, case: Case, actor: User, update: Update) -> Updat
     update.published_at = utcnow()
     update.scheduled_for = None
     session.flush()
-    audit_update(session, actor, case, update, "case.publish_update")
+    audit.record(
+        session,
+        actor=actor,
+        action="case.publish_update",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     _notify(session, case, update)
     return update
 
@@ -286,7 +207,14 @@ def confirm_support(session: Session, case: Case, actor: User, update: Update, n
     update.support_confirmed_at = utcnow()
     update.support_confirmed_by_id = actor.id
     update.support_note = note
-    audit_update(session, actor, case, update, "update.support_confirmed")
+    audit.record(
+        session,
+        actor=actor,
+        action="update.support_confirmed",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     return _go_live(session, case, actor, update)
 
 
@@ -327,7 +255,14 @@ def edit_published(
     update.read_at = None  # the victim has not read this version
     update.told_on = update.told_how = update.told_by_id = update.told_note = None  # nor been told
     session.flush()
-    audit_update(session, author, case, update, "update.edit")
+    audit.record(
+        session,
+        actor=author,
+        action="update.edit",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     _notify(session, case, update)
     return update
 
@@ -351,7 +286,14 @@ def withdraw(session: Session, case: Case, actor: User, update: Update, reason: 
     update.withdrawal_reason = reason
     update.scheduled_for = None
     session.flush()
-    audit_update(session, actor, case, update, "update.withdraw")
+    audit.record(
+        session,
+        actor=actor,
+        action="update.withdraw",
+        case=case,
+        object_type="case_update",
+        object_id=update.id,
+    )
     return update
 
 

@@ -6,6 +6,7 @@ import inspect
 
 import pytest
 import sqlalchemy
+from flask import g
 from sqlalchemy import text
 
 from portal.models import AuditEvent, AuditOutcome, Role
@@ -220,3 +221,18 @@ def test_who_has_viewed_counts_days_in_london_time(world, session):
         ("Priya", Role.ISVA, "2026-07-02"),
         ("Priya", Role.ISVA, "2026-07-01"),
     ]
+
+
+def test_the_audit_helper_fills_in_the_request_id_and_outcome(world, session, app):
+    """Every service writes the trail through ``audit.record``: inside a request the row carries
+    that request's id (so it can be traced in the logs), outside one (CLI, worker) none."""
+    with app.test_request_context():
+        g.request_id = "req-in-flight"
+        inside = audit.record(session, actor=world.isva, action="case.close", case=world.case)
+        given = audit.record(session, actor=world.isva, action="case.close", request_id="req-given")
+    outside = audit.record(session, actor=None, actor_role=audit.OPERATOR, action="case.close")
+    session.flush()
+    assert (inside.request_id, inside.outcome) == ("req-in-flight", AuditOutcome.ALLOWED)
+    assert inside.case_id == world.case.id
+    assert given.request_id == "req-given"
+    assert outside.request_id is None

@@ -122,21 +122,33 @@ def test_retention_destroys_the_due_case_and_nothing_else(due: World, session: S
     tombstone = next(r for r in after["cases"] if refers(r, a.case.id))
     assert tombstone["status"] == "destroyed"
     assert tombstone["reference"] == "REF-AAA"
-    victim_row = next(r for r in after["users"] if refers({"id": r["id"]}, a.victim.id))
+    _assert_victim_erased(after, a.victim.id)
+    _assert_unchanged(before, after, b.case.id, c.case.id)
+
+
+def _assert_victim_erased(after: dict[str, list[dict[str, Any]]], victim_id: uuid.UUID) -> None:
+    """The victim's account is an empty shell, and nothing else of theirs is left."""
+    victim_row = next(r for r in after["users"] if refers({"id": r["id"]}, victim_id))
     for column in ("display_name", "display_name_lookup", "email", "email_lookup", "phone"):
         assert victim_row[column] is None, column
     assert victim_row["password_hash"] is None
     assert victim_row["totp_secret"] is None
     assert not victim_row["is_enabled"]
     for table in ("user_sessions", "notification_contact_points", "notification_consents"):
-        assert not [r for r in after[table] if refers(r, a.victim.id)], table
+        assert not [r for r in after[table] if refers(r, victim_id)], table
 
-    # Everything of B and C is exactly as it was.
+
+def _assert_unchanged(
+    before: dict[str, list[dict[str, Any]]],
+    after: dict[str, list[dict[str, Any]]],
+    *case_ids: uuid.UUID,
+) -> None:
+    """Every row of these cases is exactly as it was (the trail and run log only grow)."""
     for table, rows in before.items():
         if table in ("audit_events", "retention_runs"):
             continue
         for row in rows:
-            if refers(row, b.case.id, c.case.id):
+            if refers(row, *case_ids):
                 assert row in after[table], (table, row)
 
 
