@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from notifications import contacts, policy
 from notifications.models import Channel, Consent, ConsentSource, ContactPoint
 from portal.models import AuditOutcome, Case, User
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services import audit
 
 REASON_MAX = 500

@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.journey import Agency
 from portal.logs import current_request_id
 from portal.models import AuditOutcome, Role, User
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.caseload import compliance
 

@@ -46,7 +46,8 @@ from portal.consent_words import (
 )
 from portal.extensions import db
 from portal.models import Case, User
-from portal.policy import Action, Audience, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience
 from portal.services import audit
 from portal.victim.preference_forms import HOURS
 

@@ -20,6 +20,7 @@ from portal.models import AuditOutcome, Role, SessionEndReason, User
 from portal.normalise import InvalidIdentifierError, normalise_email, normalise_phone
 from portal.passwords import hash_password, needs_rehash, verify_password
 from portal.refusal import Refusal
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.accounts import passphrases, sessions
 
@@ -131,8 +132,6 @@ def may_disable(actor: User, user: User) -> bool:
     """Staff accounts follow the access policy (admins: any staff of their organisation;
     supervisors: its ISVAs); a victim's account only an admin of their organisation. Never
     one's own account (an organisation must not lock out its last admin by accident)."""
-    from portal.policy import Action, can  # the policy imports services: import late
-
     if actor.id == user.id or not actor.is_enabled:
         return False
     if Role(user.role).is_staff:

@@ -33,7 +33,7 @@ from portal.models import (
     User,
 )
 from portal.normalise import normalise_name
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.accounts.credentials import (
     AccountError,

@@ -57,6 +57,7 @@ from portal.models import (
     User,
 )
 from portal.models.message import Message, MessageDirection, NoteToFile
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.updates import disclosure
 from portal.services.updates.queries import _visible
@@ -389,8 +390,6 @@ def export(session: Session, victim: User, *, staff: User | None = None) -> dict
     is the subject access request version, which adds the service's notes about the victim
     (reviewed by a supervisor before release) and holds only the cases that person may read:
     a supervisor's copy is complete."""
-    from portal.policy import Action, can  # the policy imports services: import late
-
     for_staff = staff is not None
     cases = [
         c

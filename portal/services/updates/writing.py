@@ -37,8 +37,8 @@ from portal.models import (
     User,
 )
 from portal.models.update import SECTION_KEYS, WELSH_KEYS
-from portal.policy import Action, can
 from portal.refusal import Refusal
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.updates import date_changes, deadlines
 
