@@ -21,7 +21,6 @@ from portal.auth.forms import (
     LanguageForm,
     TotpCodeForm,
 )
-from portal.auth.throttle import TOTP_PER_ACCOUNT, failed, mark_failed
 from portal.auth.two_step import qr_response
 from portal.auth.views import EVERYONE, bp
 from portal.extensions import db, limiter
@@ -29,6 +28,7 @@ from portal.models import Role, SessionEndReason, User
 from portal.passwords import verify_password
 from portal.services.accounts import credentials as accounts
 from portal.services.accounts import sessions, totp
+from portal.throttle import TOTP_PER_ACCOUNT, failed, mark_failed
 
 
 def _me() -> User:

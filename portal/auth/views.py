@@ -17,7 +17,11 @@ from werkzeug.wrappers import Response
 from portal.access import public, role_required
 from portal.auth import loader
 from portal.auth.forms import KeepAliveForm, SignInForm, SignOutForm
-from portal.auth.throttle import (
+from portal.extensions import db, limiter
+from portal.models import Role, SessionEndReason, User
+from portal.services.accounts import credentials as accounts
+from portal.services.accounts import sessions
+from portal.throttle import (
     SIGN_IN_PER_IDENTIFIER,
     SIGN_IN_PER_IP,
     failed,
@@ -25,10 +29,6 @@ from portal.auth.throttle import (
     ip_key,
     mark_failed,
 )
-from portal.extensions import db, limiter
-from portal.models import Role, SessionEndReason, User
-from portal.services.accounts import credentials as accounts
-from portal.services.accounts import sessions
 from portal.urls import safe_next
 
 bp = Blueprint("auth", __name__)
