@@ -1,11 +1,15 @@
-"""An ISVA changing how a victim is notified, on the victim's behalf.
+"""An ISVA changing how a victim is notified, on the victim's behalf: the notification side.
 
 A victim rings their ISVA: "my partner saw a text, stop texts now", or "don't tell me about
 court dates, tell me in person". The assigned ISVA may then switch a channel off, change a
 category choice or change quiet hours, always with a reason. Each change appends to the consent
-log (source ``isva_on_behalf``, the ISVA as actor, the reason) and to the audit trail, in the
-caller's transaction; the worker re-checks consent when it claims a notification, so a change
-takes effect before the next send.
+log (source ``isva_on_behalf``, the ISVA as actor, the reason), in the caller's transaction; the
+worker re-checks consent when it claims a notification, so a change takes effect before the
+next send.
+
+Who may ask is not decided here: the portal service (portal/services/caseload/on_behalf.py)
+checks the access rules, calls ``apply_change`` and writes the audit row. This module knows
+only notifications (contact points, choices, quiet hours, the consent log).
 
 What an ISVA can never do is switch a channel *on*, or add or verify a contact point: consent to
 be contacted on a channel comes only from the victim (the safety confirmation and the code sent
@@ -26,12 +30,8 @@ from sqlalchemy.orm import Session
 
 from notifications import contacts, policy
 from notifications.models import Channel, Consent, ConsentSource, ContactPoint
-from portal.models import AuditOutcome, Case, User
-from portal.rules import Action, can
-from portal.services import audit
 
 REASON_MAX = 500
-AUDIT_ACTION = "notifications.change_on_behalf"
 # Entries by the same person, with the same reason, this close together are one change.
 _ONE_CHANGE = timedelta(minutes=1)
 
@@ -45,10 +45,6 @@ class OnBehalfError(ValueError):
         self.reason = reason
 
 
-class NotPermittedError(PermissionError):
-    """The acting user may not change this victim's notifications (views 404 before this)."""
-
-
 @dataclass(frozen=True)
 class Change:
     """What the ISVA asked for. ``choices`` may name some or all categories; ``quiet_hours``
@@ -57,10 +53,6 @@ class Change:
     channels_off: frozenset[str] = frozenset()
     choices: Mapping[str, str] = field(default_factory=dict)
     quiet_hours: tuple[int, int] | None = None
-
-
-def may_change(user: User, case: Case) -> bool:
-    return can(user, Action.CHANGE_NOTIFICATIONS, case)
 
 
 def is_on(point: ContactPoint) -> bool:
@@ -76,26 +68,23 @@ def version(session: Session, user_id: uuid.UUID) -> str:
     return str(count or 0)
 
 
-def change_on_behalf(
+def apply_change(
     session: Session,
-    case: Case,
-    actor: User,
+    victim_id: uuid.UUID,
+    actor_id: uuid.UUID,
     change: Change,
     reason: str | None,
     *,
     seen_version: str | None = None,
 ) -> list[str]:
-    """Apply ``change`` to the victim of ``case`` for ``actor`` (the assigned ISVA), with
-    ``reason``. Returns the consent-log fields that changed. Raises OnBehalfError (nothing
-    changed) or NotPermittedError. Never commits."""
-    if not may_change(actor, case):
-        raise NotPermittedError("may not change this victim's notifications")
+    """Apply ``change`` to the victim's settings as made by ``actor_id``, with ``reason``.
+    Returns the consent-log fields that changed. Raises OnBehalfError (nothing changed).
+    Checks no permission (the caller has) and never commits."""
     reason = (reason or "").strip()
     if not reason:
         raise OnBehalfError("reason_missing")
     if len(reason) > REASON_MAX:
         raise OnBehalfError("reason_too_long")
-    victim_id = case.victim_id
     if seen_version is not None and seen_version != version(session, victim_id):
         raise OnBehalfError("stale")
 
@@ -131,28 +120,19 @@ def change_on_behalf(
     source = ConsentSource.ISVA_ON_BEHALF
     changed: list[str] = []
     for point in turning_off:
-        contacts.set_enabled(session, point, False, source=source, actor_id=actor.id, reason=reason)
+        contacts.set_enabled(session, point, False, source=source, actor_id=actor_id, reason=reason)
         changed.append(f"{point.channel}.enabled")
     if new_choices:
         contacts.set_choices(
-            session, victim_id, new_choices, source=source, actor_id=actor.id, reason=reason
+            session, victim_id, new_choices, source=source, actor_id=actor_id, reason=reason
         )
         changed.extend(f"category.{key}" for key in sorted(new_choices))
     if new_quiet is not None:
         contacts.set_quiet_hours(
-            session, victim_id, *new_quiet, source=source, actor_id=actor.id, reason=reason
+            session, victim_id, *new_quiet, source=source, actor_id=actor_id, reason=reason
         )
         changed.append("quiet_hours")
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action=AUDIT_ACTION,
-        outcome=AuditOutcome.ALLOWED,
-        case=case,
-        object_type="case",
-        object_id=case.id,
-    )
     return changed
 
 

@@ -2,8 +2,9 @@
 hours and consent log, and the assigned ISVA changing them on the victim's behalf (a channel
 off, never on; choices; quiet hours), always with a reason the victim is shown.
 
-The rules live in notifications/on_behalf.py; these views parse, call it and render. Reads are
-audited by the case loader (contact details); a change writes its own audit row too.
+The rules live in portal/services/caseload/on_behalf.py (who may, the audit row) and
+notifications/on_behalf.py (the change itself); these views parse, call the service and render.
+Reads are audited by the case loader (contact details); a change writes its own audit row too.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from portal.models import Case, User
 from portal.policy import case_route
 from portal.rules import Action, Audience
 from portal.services import audit
+from portal.services.caseload.on_behalf import change_on_behalf, may_change
 from portal.victim.preference_forms import HOURS
 
 STAFF_CHOICES = [
@@ -181,7 +183,7 @@ def notification_settings(case: Case) -> str:
         people=people,
         describe=describe,
         source_label=source_label,
-        may_change=on_behalf.may_change(_me(), case),
+        may_change=may_change(_me(), case),
         section="notifications",
         **settings_context(case),
     )
@@ -215,7 +217,7 @@ def change_notifications(case: Case) -> Any:
             quiet_hours=(int(form.quiet_start.data), int(form.quiet_end.data)),
         )
         try:
-            on_behalf.change_on_behalf(
+            change_on_behalf(
                 db.session(),
                 case,
                 _me(),
