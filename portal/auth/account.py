@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from notifications import contacts
 from portal.access import role_required
-from portal.auth import loader
+from portal.auth import bp, loader
 from portal.auth.forms import (
     ChangePassphraseForm,
     ConfirmPassphraseForm,
@@ -22,7 +22,7 @@ from portal.auth.forms import (
     TotpCodeForm,
 )
 from portal.auth.two_step import qr_response
-from portal.auth.views import EVERYONE, bp
+from portal.auth.views import EVERYONE
 from portal.extensions import db, limiter
 from portal.models import Role, SessionEndReason, User
 from portal.passwords import verify_password

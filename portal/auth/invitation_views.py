@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.access import public
+from portal.auth import bp
 from portal.auth.forms import InvitationCodeForm, NewPassphraseForm, ResetRequestForm
-from portal.auth.views import after_passphrase, bp
+from portal.auth.views import after_passphrase
 from portal.extensions import db, limiter
 from portal.models import Invitation, InvitationPurpose, User
 from portal.normalise import parse_identifier

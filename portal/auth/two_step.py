@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.access import public
-from portal.auth import loader
+from portal.auth import bp, loader
 from portal.auth.forms import RecoveryCodeForm, TotpCodeForm
-from portal.auth.views import bp, landing
+from portal.auth.views import landing
 from portal.extensions import db, limiter
 from portal.models import User
 from portal.services.accounts import totp
