@@ -1,9 +1,10 @@
 """Layers one way (issue 16): read from the source with ``ast``, nothing is imported or run.
 
 From the top: views (the blueprints and the partner API), then ``portal.policy`` (the case loader
-for views), then the services, then the access rules (``portal.rules``), then ``notifications``,
-then the shared lower modules (models, clock, crypto, throttle, ...). A module may import from
-its own layer or below, never from above. Every import counts: at the top of a module, inside a
+for views), then the services with the access rules they ask (``portal.rules``, which asks one
+service, availability, whether an ISVA is covering), then ``notifications``, then the shared
+lower modules (models, clock, crypto, normalise, throttle, ...). A module may import from its own
+layer or below, never from above. Every import counts: at the top of a module, inside a
 function (a "late import" is still a dependency), ``from portal import services`` and
 ``importlib.import_module("portal.services...")`` alike; and what a module imports, it also
 brings in with everything that module imports, so the check follows imports all the way down.
