@@ -1,11 +1,15 @@
-"""An ISVA changing how a victim is notified, on the victim's behalf.
+"""An ISVA changing how a victim is notified, on the victim's behalf: the notification side.
 
 A victim rings their ISVA: "my partner saw a text, stop texts now", or "don't tell me about
 court dates, tell me in person". The assigned ISVA may then switch a channel off, change a
 category choice or change quiet hours, always with a reason. Each change appends to the consent
-log (source ``isva_on_behalf``, the ISVA as actor, the reason) and to the audit trail, in the
-caller's transaction; the worker re-checks consent when it claims a notification, so a change
-takes effect before the next send.
+log (source ``isva_on_behalf``, the ISVA as actor, the reason), in the caller's transaction; the
+worker re-checks consent when it claims a notification, so a change takes effect before the
+next send.
+
+Who may ask is not decided here: the portal service (portal/services/caseload/on_behalf.py)
+checks the access rules, calls ``apply_change`` and writes the audit row. This module knows
+only notifications (contact points, choices, quiet hours, the consent log).
 
 What an ISVA can never do is switch a channel *on*, or add or verify a contact point: consent to
 be contacted on a channel comes only from the victim (the safety confirmation and the code sent
@@ -25,13 +29,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from notifications import contacts, policy
-from notifications.models import Channel, Consent, ConsentSource, ContactPoint
-from portal.models import AuditOutcome, Case, User
-from portal.policy import Action, can
-from portal.services import audit
+from notifications.models import (
+    Channel,
+    Consent,
+    ConsentSource,
+    ContactPoint,
+    NotificationPreference,
+)
 
 REASON_MAX = 500
-AUDIT_ACTION = "notifications.change_on_behalf"
 # Entries by the same person, with the same reason, this close together are one change.
 _ONE_CHANGE = timedelta(minutes=1)
 
@@ -45,10 +51,6 @@ class OnBehalfError(ValueError):
         self.reason = reason
 
 
-class NotPermittedError(PermissionError):
-    """The acting user may not change this victim's notifications (views 404 before this)."""
-
-
 @dataclass(frozen=True)
 class Change:
     """What the ISVA asked for. ``choices`` may name some or all categories; ``quiet_hours``
@@ -57,10 +59,6 @@ class Change:
     channels_off: frozenset[str] = frozenset()
     choices: Mapping[str, str] = field(default_factory=dict)
     quiet_hours: tuple[int, int] | None = None
-
-
-def may_change(user: User, case: Case) -> bool:
-    return can(user, Action.CHANGE_NOTIFICATIONS, case)
 
 
 def is_on(point: ContactPoint) -> bool:
@@ -76,84 +74,94 @@ def version(session: Session, user_id: uuid.UUID) -> str:
     return str(count or 0)
 
 
-def change_on_behalf(  # noqa: C901 - issue 16: notifications owner to split
+def apply_change(
     session: Session,
-    case: Case,
-    actor: User,
+    victim_id: uuid.UUID,
+    actor_id: uuid.UUID,
     change: Change,
     reason: str | None,
     *,
     seen_version: str | None = None,
 ) -> list[str]:
-    """Apply ``change`` to the victim of ``case`` for ``actor`` (the assigned ISVA), with
-    ``reason``. Returns the consent-log fields that changed. Raises OnBehalfError (nothing
-    changed) or NotPermittedError. Never commits."""
-    if not may_change(actor, case):
-        raise NotPermittedError("may not change this victim's notifications")
-    reason = (reason or "").strip()
-    if not reason:
-        raise OnBehalfError("reason_missing")
-    if len(reason) > REASON_MAX:
-        raise OnBehalfError("reason_too_long")
-    victim_id = case.victim_id
+    """Apply ``change`` to the victim's settings as made by ``actor_id``, with ``reason``.
+    Returns the consent-log fields that changed. Raises OnBehalfError (nothing changed).
+    Checks no permission (the caller has) and never commits. Every check runs first."""
+    reason = _checked_reason(reason)
     if seen_version is not None and seen_version != version(session, victim_id):
         raise OnBehalfError("stale")
-
-    points = {c: contacts.contact_point(session, victim_id, c) for c in Channel.ALL}
-    turning_off = []
-    for channel in sorted(change.channels_off):
-        point = points.get(channel)
-        if point is None or not is_on(point):
-            raise OnBehalfError("channel")
-        turning_off.append(point)
-
+    turning_off = _points_to_turn_off(session, victim_id, change.channels_off)
     pref = policy.preferences(session, victim_id)
-    new_choices = {}
-    for category, choice in change.choices.items():
-        if category not in policy.PREFERENCE_CATEGORIES or choice not in policy.allowed_choices(
-            category
-        ):
-            raise OnBehalfError("value")
-        if policy.choice_for(pref, category) != choice:
-            new_choices[category] = choice
-
-    new_quiet = None
-    if change.quiet_hours is not None:
-        start, end = change.quiet_hours
-        if not (0 <= start < 1440 and 0 <= end < 1440):
-            raise OnBehalfError("value")
-        if (start, end) != policy.quiet_window(pref):
-            new_quiet = (start, end)
-
+    new_choices = _new_choices(pref, change.choices)
+    new_quiet = _new_quiet_hours(pref, change.quiet_hours)
     if not (turning_off or new_choices or new_quiet):
         raise OnBehalfError("nothing_changed")
 
     source = ConsentSource.ISVA_ON_BEHALF
     changed: list[str] = []
     for point in turning_off:
-        contacts.set_enabled(session, point, False, source=source, actor_id=actor.id, reason=reason)
+        contacts.set_enabled(session, point, False, source=source, actor_id=actor_id, reason=reason)
         changed.append(f"{point.channel}.enabled")
     if new_choices:
         contacts.set_choices(
-            session, victim_id, new_choices, source=source, actor_id=actor.id, reason=reason
+            session, victim_id, new_choices, source=source, actor_id=actor_id, reason=reason
         )
         changed.extend(f"category.{key}" for key in sorted(new_choices))
     if new_quiet is not None:
         contacts.set_quiet_hours(
-            session, victim_id, *new_quiet, source=source, actor_id=actor.id, reason=reason
+            session, victim_id, *new_quiet, source=source, actor_id=actor_id, reason=reason
         )
         changed.append("quiet_hours")
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action=AUDIT_ACTION,
-        outcome=AuditOutcome.ALLOWED,
-        case=case,
-        object_type="case",
-        object_id=case.id,
-    )
     return changed
+
+
+def _checked_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise OnBehalfError("reason_missing")
+    if len(reason) > REASON_MAX:
+        raise OnBehalfError("reason_too_long")
+    return reason
+
+
+def _points_to_turn_off(
+    session: Session, victim_id: uuid.UUID, channels: frozenset[str]
+) -> list[ContactPoint]:
+    """The contact points to switch off; a channel that is not on cannot be switched off."""
+    turning_off = []
+    for channel in sorted(channels):
+        point = (
+            contacts.contact_point(session, victim_id, channel) if channel in Channel.ALL else None
+        )
+        if point is None or not is_on(point):
+            raise OnBehalfError("channel")
+        turning_off.append(point)
+    return turning_off
+
+
+def _new_choices(pref: NotificationPreference | None, choices: Mapping[str, str]) -> dict[str, str]:
+    """The category choices that differ from the victim's current ones (each one allowed)."""
+    new_choices = {}
+    for category, choice in choices.items():
+        if category not in policy.PREFERENCE_CATEGORIES or choice not in policy.allowed_choices(
+            category
+        ):
+            raise OnBehalfError("value")
+        if policy.choice_for(pref, category) != choice:
+            new_choices[category] = choice
+    return new_choices
+
+
+def _new_quiet_hours(
+    pref: NotificationPreference | None, quiet_hours: tuple[int, int] | None
+) -> tuple[int, int] | None:
+    """The new quiet hours when asked for and different (minutes after local midnight)."""
+    if quiet_hours is None:
+        return None
+    start, end = quiet_hours
+    if not (0 <= start < 1440 and 0 <= end < 1440):
+        raise OnBehalfError("value")
+    return None if (start, end) == policy.quiet_window(pref) else (start, end)
 
 
 # --- reading the log -------------------------------------------------------------------------

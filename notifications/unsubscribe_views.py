@@ -22,9 +22,9 @@ from werkzeug.wrappers import Response
 from notifications.models import ContactPoint
 from notifications.unsubscribe import accepted_keys, point_for_token, stop_emails
 from portal.access import public
-from portal.auth.throttle import failed, ip_key, mark_failed
 from portal.extensions import csrf, db, limiter
 from portal.models import User
+from portal.throttle import failed, ip_key, mark_failed
 
 bp = Blueprint("unsubscribe", __name__)
 

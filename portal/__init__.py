@@ -109,7 +109,7 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.auth.views import bp as auth_bp
+    from portal.auth import bp as auth_bp
     from portal.caseworker import bp as caseworker_bp
     from portal.info import bp as info_bp
     from portal.public.views import bp as public_bp

@@ -1,11 +1,19 @@
 """Normalise email addresses and phone numbers before hashing them for lookup, so that
-'Sam@Example.org ' and 'sam@example.org' (or '07700 900123' and '+447700900123') match."""
+'Sam@Example.org ' and 'sam@example.org' (or '07700 900123' and '+447700900123') match.
+
+``parse_identifier`` turns what someone typed at sign-in into one of them; it lives here, below
+the services, because the sign-in throttle (portal/throttle.py) keys on it too."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context
+
+from portal.crypto import lookup_hash
 
 
 class InvalidIdentifierError(ValueError):
@@ -52,3 +60,26 @@ def normalise_phone(text: str, region: str = "GB") -> str:
 def normalise_name(text: str) -> str:
     """Case- and space-insensitive form of a name, for the keyed-hash search of names."""
     return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class Identifier:
+    kind: Literal["email", "phone"]
+    normalised: str
+
+    @property
+    def lookup(self) -> str:
+        return lookup_hash(self.normalised, self.kind)
+
+
+def parse_identifier(text: str) -> Identifier | None:
+    """An email address or a phone number (UK by default), normalised; None if neither."""
+    text = (text or "").strip()
+    if not text or len(text) > 254 or "\x00" in text:
+        return None
+    try:
+        if "@" in text:
+            return Identifier("email", normalise_email(text))
+        return Identifier("phone", normalise_phone(text))
+    except InvalidIdentifierError:
+        return None

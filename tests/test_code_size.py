@@ -24,7 +24,6 @@ KNOWN_LONG_FUNCTIONS = frozenset(
     {
         "notifications/claims.py::claim",
         "notifications/claims.py::_start_attempt",
-        "notifications/on_behalf.py::change_on_behalf",
         "notifications/outbox.py::notify",
         "notifications/recording.py::apply",
         "notifications/worker.py::Worker.run",

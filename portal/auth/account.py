@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from notifications import contacts
 from portal.access import role_required
-from portal.auth import loader
+from portal.auth import bp, loader
 from portal.auth.forms import (
     ChangePassphraseForm,
     ConfirmPassphraseForm,
@@ -21,14 +21,14 @@ from portal.auth.forms import (
     LanguageForm,
     TotpCodeForm,
 )
-from portal.auth.throttle import TOTP_PER_ACCOUNT, failed, mark_failed
 from portal.auth.two_step import qr_response
-from portal.auth.views import EVERYONE, bp
+from portal.auth.views import EVERYONE
 from portal.extensions import db, limiter
 from portal.models import Role, SessionEndReason, User
 from portal.passwords import verify_password
 from portal.services.accounts import credentials as accounts
 from portal.services.accounts import sessions, totp
+from portal.throttle import TOTP_PER_ACCOUNT, failed, mark_failed
 
 
 def _me() -> User:

@@ -12,8 +12,15 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.access import public
+from portal.auth import bp
 from portal.auth.forms import InvitationCodeForm, NewPassphraseForm, ResetRequestForm
-from portal.auth.throttle import (
+from portal.auth.views import after_passphrase
+from portal.extensions import db, limiter
+from portal.models import Invitation, InvitationPurpose, User
+from portal.normalise import parse_identifier
+from portal.services.accounts import invitations, passphrase_reset
+from portal.services.accounts.credentials import AccountError
+from portal.throttle import (
     CODE_PER_IDENTIFIER,
     CODE_PER_IP,
     INVITATION_LINK_PER_IP,
@@ -22,11 +29,6 @@ from portal.auth.throttle import (
     ip_key,
     mark_failed,
 )
-from portal.auth.views import after_passphrase, bp
-from portal.extensions import db, limiter
-from portal.models import Invitation, InvitationPurpose, User
-from portal.services.accounts import invitations, passphrase_reset
-from portal.services.accounts.credentials import AccountError, parse_identifier
 
 INVITATION_KEY = "invitation"
 # How long a browser may take between opening the link and choosing a passphrase.

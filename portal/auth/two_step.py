@@ -9,9 +9,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.access import public
-from portal.auth import loader
+from portal.auth import bp, loader
 from portal.auth.forms import RecoveryCodeForm, TotpCodeForm
-from portal.auth.throttle import (
+from portal.auth.views import landing
+from portal.extensions import db, limiter
+from portal.models import User
+from portal.services.accounts import totp
+from portal.throttle import (
     SIGN_IN_PER_IP,
     TOTP_PER_ACCOUNT,
     failed,
@@ -19,10 +23,6 @@ from portal.auth.throttle import (
     mark_failed,
     pending_user_key,
 )
-from portal.auth.views import bp, landing
-from portal.extensions import db, limiter
-from portal.models import User
-from portal.services.accounts import totp
 
 
 def _expired() -> BaseResponse:

@@ -1,7 +1,6 @@
-"""Sign-in, sign-out, the signed-out page and the stay-signed-in button.
-
-The rest of the auth blueprint lives in modules imported at the bottom: invitations,
-two-step verification, and the signed-in person's own account pages.
+"""Sign-in, sign-out, the signed-out page and the stay-signed-in button, and the steps after a
+correct passphrase that the invitation and two-step pages share (``after_passphrase``,
+``landing``). The blueprint itself is defined in portal/auth/__init__.py.
 """
 
 from __future__ import annotations
@@ -9,15 +8,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.access import public, role_required
-from portal.auth import loader
+from portal.auth import bp, loader
 from portal.auth.forms import KeepAliveForm, SignInForm, SignOutForm
-from portal.auth.throttle import (
+from portal.extensions import db, limiter
+from portal.models import Role, SessionEndReason, User
+from portal.services.accounts import credentials as accounts
+from portal.services.accounts import sessions
+from portal.throttle import (
     SIGN_IN_PER_IDENTIFIER,
     SIGN_IN_PER_IP,
     failed,
@@ -25,13 +28,8 @@ from portal.auth.throttle import (
     ip_key,
     mark_failed,
 )
-from portal.extensions import db, limiter
-from portal.models import Role, SessionEndReason, User
-from portal.services.accounts import credentials as accounts
-from portal.services.accounts import sessions
 from portal.urls import safe_next
 
-bp = Blueprint("auth", __name__)
 EVERYONE = (Role.VICTIM, Role.ISVA, Role.SUPERVISOR, Role.ADMIN)
 
 bp.before_app_request(loader.check_session)
@@ -127,6 +125,3 @@ def prune_sessions(days: int) -> None:
     count = sessions.prune(db.session(), timedelta(days=days))
     db.session.commit()
     click.echo(f"Deleted {count} ended session record(s).")
-
-
-from portal.auth import account, invitation_views, two_step  # noqa: E402,F401

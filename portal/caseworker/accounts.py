@@ -23,7 +23,8 @@ from portal.choices import options
 from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Case, Role, User
-from portal.policy import Action, Audience, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience
 from portal.services.accounts import invitations
 from portal.services.accounts.credentials import AccountError
 

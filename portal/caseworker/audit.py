@@ -11,7 +11,7 @@ from portal.caseworker import bp
 from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import AuditOutcome, Case, Role
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services import audit
 
 PER_PAGE = 50

@@ -25,7 +25,8 @@ from portal.choices import options
 from portal.extensions import db
 from portal.models import Case, User
 from portal.models.contact_notes import VoicemailSafe
-from portal.policy import Action, Audience, can, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience, can
 from portal.services import audit
 from portal.services.caseload import casework
 

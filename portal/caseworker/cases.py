@@ -18,7 +18,8 @@ from portal.choices import options
 from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Case
-from portal.policy import Action, Audience, can, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience, can
 from portal.services import audit
 from portal.services.caseload import assignment as cases
 

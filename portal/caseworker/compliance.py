@@ -27,7 +27,7 @@ from portal.caseworker import bp
 from portal.extensions import db
 from portal.journey import Agency
 from portal.models import Role, User
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.caseload import compliance
 

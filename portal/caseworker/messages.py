@@ -26,7 +26,8 @@ from portal.caseworker.event_names import EVENT_NAMES
 from portal.choices import options
 from portal.extensions import db
 from portal.models import CallbackRequest, Case, Organisation, Role
-from portal.policy import Action, Audience, can, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience, can
 from portal.services import audit
 from portal.services.messaging import callbacks
 from portal.services.messaging import inbox as message_inbox

@@ -2,8 +2,9 @@
 hours and consent log, and the assigned ISVA changing them on the victim's behalf (a channel
 off, never on; choices; quiet hours), always with a reason the victim is shown.
 
-The rules live in notifications/on_behalf.py; these views parse, call it and render. Reads are
-audited by the case loader (contact details); a change writes its own audit row too.
+The rules live in portal/services/caseload/on_behalf.py (who may, the audit row) and
+notifications/on_behalf.py (the change itself); these views parse, call the service and render.
+Reads are audited by the case loader (contact details); a change writes its own audit row too.
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ from portal.consent_words import (
 )
 from portal.extensions import db
 from portal.models import Case, User
-from portal.policy import Action, Audience, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience
 from portal.services import audit
+from portal.services.caseload.on_behalf import change_on_behalf, may_change
 from portal.victim.preference_forms import HOURS
 
 STAFF_CHOICES = [
@@ -188,7 +191,7 @@ def notification_settings(case: Case) -> str:
         people=people,
         describe=describe,
         source_label=source_label,
-        may_change=on_behalf.may_change(_me(), case),
+        may_change=may_change(_me(), case),
         section="notifications",
         **settings_context(case),
     )
@@ -213,7 +216,7 @@ def change_notifications(case: Case) -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            on_behalf.change_on_behalf(
+            change_on_behalf(
                 db.session(),
                 case,
                 _me(),

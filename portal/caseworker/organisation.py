@@ -13,8 +13,8 @@ from portal.caseworker import bp
 from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Role, User
-from portal.policy import Action, can
 from portal.rights_forms import OrganisationForm
+from portal.rules import Action, can
 from portal.services.accounts import organisation_settings as org_settings
 
 

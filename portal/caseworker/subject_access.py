@@ -16,8 +16,9 @@ from portal.extensions import db
 from portal.logs import current_request_id
 from portal.models import Case, Role, User
 from portal.models.rights import ErasureRequest
-from portal.policy import Action, Audience, case_route
+from portal.policy import case_route
 from portal.rights_forms import DecideErasureForm, RecordSarForm, ReleaseForm
+from portal.rules import Action, Audience
 from portal.services.rights import requests as rights_requests
 from portal.services.rights import subject_access as rights
 from portal.services.updates.deadlines import london_today

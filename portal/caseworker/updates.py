@@ -31,7 +31,8 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.journey import CATEGORIES, EVENTS, SECTIONS, event
 from portal.models import Case, ToldHow, Update, UpdateStatus, User
-from portal.policy import Action, Audience, can, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience, can
 from portal.services.updates import date_changes, disclosure
 from portal.services.updates import queries as update_queries
 from portal.services.updates import schedule as update_schedule

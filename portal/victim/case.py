@@ -6,7 +6,8 @@ from flask import render_template
 
 from portal.extensions import db
 from portal.models import Case
-from portal.policy import Action, Audience, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience
 from portal.services import audit
 from portal.victim import bp
 

@@ -13,7 +13,8 @@ from werkzeug.routing import BuildError
 
 from portal.extensions import db
 from portal.models import Case
-from portal.policy import Action, Audience, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience
 from portal.services.updates import queries as update_queries
 from portal.services.updates import whats_new
 from portal.victim import bp

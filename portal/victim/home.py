@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.access import role_required
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Role
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services.updates import whats_new
 from portal.victim import bp
 from portal.victim.dashboard import render_dashboard

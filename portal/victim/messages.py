@@ -27,7 +27,8 @@ from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from portal.choices import options
 from portal.extensions import db
 from portal.models import CallbackReason, Case
-from portal.policy import Action, Audience, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience
 from portal.services import audit
 from portal.services.messaging import callbacks
 from portal.services.messaging import messages as messaging

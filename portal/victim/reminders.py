@@ -26,7 +26,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from portal.access import role_required
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Role
-from portal.policy import Action, Audience, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience
 from portal.services.accounts.organisation_settings import for_signed_in_user
 from portal.services.updates import calendar_files, checkins, reminders
 from portal.services.updates import queries as update_queries

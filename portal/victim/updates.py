@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from portal.extensions import db
 from portal.journey import Agency
 from portal.models import CallbackReason, Case, Disclosure, Update, User
-from portal.policy import Action, Audience, case_route
+from portal.policy import case_route
+from portal.rules import Action, Audience
 from portal.services import audit
 from portal.services.messaging import callbacks
 from portal.services.updates import disclosure

@@ -1,5 +1,6 @@
-"""An ISVA changing how a victim is notified on their behalf (notifications/on_behalf.py): only
-the assigned ISVA, always with a reason, a channel off but never on, every change in the consent
+"""An ISVA changing how a victim is notified on their behalf (the service in
+portal/services/caseload/on_behalf.py, the change in notifications/on_behalf.py): only the
+assigned ISVA, always with a reason, a channel off but never on, every change in the consent
 log and the audit trail, nothing changed by a refused request, and a notification already
 queued is not sent once the change is made."""
 
@@ -15,10 +16,11 @@ from notifications import notify, on_behalf
 from notifications import policy as notification_policy
 from notifications.contacts import record_opt_out, set_address, set_choices
 from notifications.models import Channel, Consent, ConsentSource, Notification, Status
-from notifications.on_behalf import Change, OnBehalfError, change_on_behalf
+from notifications.on_behalf import Change, OnBehalfError
 from notifications.worker import Worker
 from portal.clock import utcnow
 from portal.models import AuditEvent, Organisation, Role
+from portal.services.caseload.on_behalf import AUDIT_ACTION, NotPermittedError, change_on_behalf
 from tests.notifications.conftest import add_point, victim_with_case
 from tests.support.factories import make_user
 
@@ -52,9 +54,7 @@ def test_turning_a_channel_off_is_logged_with_isva_actor_and_reason_and_audited(
         REASON,
     )
     assert entry.contact_point_id == sms.id
-    [event] = session.scalars(
-        select(AuditEvent).where(AuditEvent.action == on_behalf.AUDIT_ACTION)
-    ).all()
+    [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == AUDIT_ACTION)).all()
     assert (event.actor_id, event.case_id) == (isva.id, case.id)
 
 
@@ -151,7 +151,7 @@ def test_only_the_assigned_isva_may_change_them(session):
     _victim, sms, _email, case = victim_with_case(session)
     org = session.get(Organisation, case.organisation_id)
     for role in (Role.SUPERVISOR, Role.ISVA, Role.ADMIN):
-        with pytest.raises(on_behalf.NotPermittedError):
+        with pytest.raises(NotPermittedError):
             change_on_behalf(
                 session,
                 case,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from portal.auth.throttle import INVITATION_LINK_PER_IP
 from portal.extensions import limiter
+from portal.throttle import INVITATION_LINK_PER_IP
 
 LIMIT = int(INVITATION_LINK_PER_IP.split()[0])
 TOKEN = "A" * 43  # an unknown invitation token: the page says the link does not work

@@ -7,19 +7,22 @@ Services take the database session and the acting user, never commit, never read
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Literal
 
 import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
-from portal.crypto import lookup_hash
 from portal.models import AuditOutcome, Role, SessionEndReason, User
-from portal.normalise import InvalidIdentifierError, normalise_email, normalise_phone
+from portal.normalise import (
+    Identifier,
+    InvalidIdentifierError,
+    normalise_phone,
+    parse_identifier,
+)
 from portal.passwords import hash_password, needs_rehash, verify_password
 from portal.refusal import Refusal
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.accounts import passphrases, sessions
 
@@ -33,29 +36,6 @@ class AccountError(Refusal):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-@dataclass(frozen=True)
-class Identifier:
-    kind: Literal["email", "phone"]
-    normalised: str
-
-    @property
-    def lookup(self) -> str:
-        return lookup_hash(self.normalised, self.kind)
-
-
-def parse_identifier(text: str) -> Identifier | None:
-    """An email address or a phone number (UK by default), normalised; None if neither."""
-    text = (text or "").strip()
-    if not text or len(text) > 254 or "\x00" in text:
-        return None
-    try:
-        if "@" in text:
-            return Identifier("email", normalise_email(text))
-        return Identifier("phone", normalise_phone(text))
-    except InvalidIdentifierError:
-        return None
 
 
 def normalise_uk_mobile(text: str) -> str:
@@ -131,8 +111,6 @@ def may_disable(actor: User, user: User) -> bool:
     """Staff accounts follow the access policy (admins: any staff of their organisation;
     supervisors: its ISVAs); a victim's account only an admin of their organisation. Never
     one's own account (an organisation must not lock out its last admin by accident)."""
-    from portal.policy import Action, can  # the policy imports services: import late
-
     if actor.id == user.id or not actor.is_enabled:
         return False
     if Role(user.role).is_staff:

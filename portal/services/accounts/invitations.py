@@ -31,12 +31,11 @@ from portal.models import (
     SessionEndReason,
     User,
 )
-from portal.normalise import normalise_name
-from portal.policy import Action, can
+from portal.normalise import Identifier, normalise_name
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.accounts.credentials import (
     AccountError,
-    Identifier,
     email_in_use,
     phone_in_use,
     set_passphrase,

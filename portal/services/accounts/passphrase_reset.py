@@ -20,8 +20,9 @@ from notifications.models import Channel, ContactPoint
 from notifications.policy import usable_contact_points
 from portal.clock import utcnow
 from portal.models import InvitationPurpose, Role, User
+from portal.normalise import Identifier, parse_identifier
 from portal.services.accounts import invitations
-from portal.services.accounts.credentials import Identifier, find_user, parse_identifier
+from portal.services.accounts.credentials import find_user
 
 CODE_VALID_FOR = timedelta(minutes=15)  # what the neutral verification message says
 

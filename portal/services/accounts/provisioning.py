@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from portal.crypto import lookup_hash
 from portal.models import InvitationPurpose, Organisation, Role, User
-from portal.normalise import InvalidIdentifierError, normalise_email, normalise_name
+from portal.normalise import Identifier, InvalidIdentifierError, normalise_email, normalise_name
 from portal.refusal import Refusal
 from portal.services import audit
 from portal.services.accounts import invitations
-from portal.services.accounts.credentials import Identifier, find_user
+from portal.services.accounts.credentials import find_user
 from portal.services.accounts.organisation_settings import (
     OrganisationSettings,
     SettingsError,

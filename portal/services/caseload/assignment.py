@@ -2,7 +2,7 @@
 
 A reassignment ends the current assignment and starts the new one at the same instant, in the
 caller's transaction, so there is never a moment with two ISVAs or none, and the previous ISVA
-loses access at once (access follows the active assignment; see portal.policy).
+loses access at once (access follows the active assignment; see portal.rules).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
 from portal.models import Assignment, AuditOutcome, Case, Role, User
-from portal.policy import Action, can
 from portal.refusal import Refusal
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.messaging import messages as messaging
 

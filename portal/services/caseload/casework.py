@@ -26,8 +26,8 @@ from portal.models.contact_notes import (
     VoicemailSafe,
 )
 from portal.models.update import SECTION_KEYS
-from portal.policy import Action, can
 from portal.refusal import Refusal
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.updates import deadlines
 from portal.services.updates import writing as updates

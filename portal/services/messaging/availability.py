@@ -2,7 +2,7 @@
 
 An absence runs on London dates, first and last day included, unless ended early. While it is
 active the cover ISVA may read and answer the conversations of the away ISVA's cases (the COVER
-relation in portal.policy), and new messages are routed to the cover ISVA and the supervisors.
+relation in portal.rules), and new messages are routed to the cover ISVA and the supervisors.
 Services never commit.
 """
 

@@ -28,8 +28,8 @@ from portal.models import (
     User,
 )
 from portal.models.contact_notes import SafeContactNote
-from portal.policy import Action, can
 from portal.refusal import Refusal
+from portal.rules import Action, can
 from portal.services import audit
 
 SAFE_TIMES_MAX = 500

@@ -29,8 +29,8 @@ from notifications import notify
 from portal.clock import utcnow
 from portal.models import Case, Role, User
 from portal.models.message import Message, MessageDirection, SystemEvent
-from portal.policy import Action, Relation, can, relation_to_case
 from portal.refusal import Refusal
+from portal.rules import Action, Relation, can, relation_to_case
 from portal.services import audit
 from portal.services.messaging import availability
 

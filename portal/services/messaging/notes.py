@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import Case, Role, User
 from portal.models.message import NoteToFile, SavedReply
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services.messaging.messages import MessagingError, NotPermittedError, clean_body
 
 

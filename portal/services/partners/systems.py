@@ -28,8 +28,8 @@ from portal.crypto import lookup_hash
 from portal.journey import EVENTS, Agency, Event
 from portal.models import Case, Organisation, User
 from portal.models.partner import ApiKey, Partner, PartnerCaseLink
-from portal.policy import Action, can
 from portal.refusal import Refusal
+from portal.rules import Action, can
 from portal.services import audit
 
 KEY_PATTERN = re.compile(r"^wp_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")

@@ -45,7 +45,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
-from portal.models import Case, User
+from portal.models import (
+    Case,
+    User,
+)
+from portal.rules import Action, can
 from portal.services.rights.case_export import case_document
 
 if TYPE_CHECKING:
@@ -167,8 +171,6 @@ def export(session: Session, victim: User, *, staff: User | None = None) -> dict
     is the subject access request version, which adds the service's notes about the victim
     (reviewed by a supervisor before release) and holds only the cases that person may read:
     a supervisor's copy is complete."""
-    from portal.policy import Action, can  # the policy imports services: import late
-
     for_staff = staff is not None
     cases = [
         c

@@ -38,7 +38,7 @@ from portal.models import (
     UpdateStatus,
     User,
 )
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.messaging.callbacks import request_callback
 from portal.services.updates.deadlines import LONDON, london_today

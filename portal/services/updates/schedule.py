@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from notifications import policy as notification_policy
 from portal.clock import utcnow
 from portal.models import Case, Update, UpdateStatus, User
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.updates import writing as updates
 

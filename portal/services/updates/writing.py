@@ -35,8 +35,8 @@ from portal.models import (
     User,
 )
 from portal.models.update import SECTION_KEYS
-from portal.policy import Action, can
 from portal.refusal import Refusal
+from portal.rules import Action, can
 from portal.services import audit
 from portal.services.updates import date_changes, deadlines
 from portal.services.updates.validation import EVENT_KEYS, Draft, validation_errors

@@ -12,7 +12,7 @@ from notifications.models import Channel, ContactPoint, Notification
 from portal.clock import utcnow
 from portal.models import CallbackReason, CallbackStatus, Role
 from portal.models.message import Message, MessageDirection
-from portal.policy import Action, can
+from portal.rules import Action, can
 from portal.services.caseload import assignment as cases
 from portal.services.messaging import availability
 from portal.services.messaging import messages as messaging

@@ -10,7 +10,7 @@ from flask_login import AnonymousUserMixin
 
 from portal.clock import utcnow
 from portal.models import Assignment, Case, Organisation, Role, User
-from portal.policy import Action, can
+from portal.rules import Action, can
 
 NOW = utcnow()
 DAY = timedelta(days=1)

@@ -13,6 +13,10 @@ Limits, and why:
   minute and 50 an hour per IP address; 5 failures per 15 minutes per identifier.
 The storage is Flask-Limiter's (memory:// by default; RATELIMIT_STORAGE_URI for Redis when
 several web processes run). Behind a proxy, configure ProxyFix so the IP is the client's.
+
+The key functions and the failure-only counting are shared by the auth pages and the
+unsubscribe links (notifications/unsubscribe_views.py), so this module sits below both: it
+imports no view and no service.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
 from portal.crypto import lookup_hash
-from portal.services.accounts.credentials import parse_identifier
+from portal.normalise import parse_identifier
 
 SIGN_IN_PER_IDENTIFIER = "10 per minute; 50 per hour"
 SIGN_IN_PER_IP = "30 per minute"
