@@ -36,14 +36,20 @@ from functools import partial
 from typing import TypeVar
 
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from notifications import delivery
 from notifications.claims import Job, claim
 from notifications.config import WorkerConfig, build_providers
-from notifications.models import DeliveryAttempt, Notification, Status
+from notifications.models import DeliveryAttempt, Notification
 from notifications.providers.base import (
+    IN_DOUBT,
+    NOT_SEEN,
+    OPTED_OUT,
+    PERMANENT,
+    RETRY,
+    SENT,
     InDoubtError,
     OptedOutError,
     PermanentError,
@@ -51,16 +57,7 @@ from notifications.providers.base import (
     RetryableError,
 )
 from notifications.reconcile import Reconciler
-from notifications.recording import (
-    IN_DOUBT,
-    OPTED_OUT,
-    PERMANENT,
-    RETRY,
-    SENT,
-    Outcome,
-    record,
-)
-from notifications.recording import NOT_SEEN as NOT_SEEN_OUTCOME
+from notifications.recording import Outcome, record
 from portal.clock import utcnow
 from portal.config import Settings
 from portal.extensions import db
@@ -123,19 +120,10 @@ class Worker:
             for job in jobs:
                 lead = session.get(Notification, job.notification_id)
                 attempt = session.get(DeliveryAttempt, job.attempt_id)
-                if lead is None or attempt is None or lead.status != Status.SENDING:
+                if lead is None or attempt is None or not delivery.release(session, lead, now):
                     continue
-                attempt.mark("released", now)
+                attempt.mark(delivery.RELEASED, now)
                 attempt.finished_at = now
-                lead.status = Status.QUEUED if lead.attempts <= 1 else Status.FAILED_RETRYABLE
-                lead.attempts -= 1
-                lead.lease_until = None
-                lead.claimed_by = None
-                lead.updated_at = now
-                for follower in session.scalars(
-                    select(Notification).where(Notification.coalesced_into_id == lead.id)
-                ):
-                    follower.status = lead.status
 
     # -- sending ---------------------------------------------------------------------------
     def _send(self, job: Job) -> Outcome:
@@ -144,7 +132,7 @@ class Worker:
         if job.lease_until is not None and utcnow() > job.lease_until - margin:
             # Waited too long behind other sends: our lease may run out mid-call and another
             # worker would then reconcile a send still in flight. Not sent: give it back.
-            return Outcome(job.notification_id, job.attempt_id, NOT_SEEN_OUTCOME, code="lease")
+            return Outcome(job.notification_id, job.attempt_id, NOT_SEEN, code="lease")
         if self.config.WAYPOINT_FAULT == "before_provider":
             os._exit(FAULT_EXIT)
         try:
