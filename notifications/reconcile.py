@@ -70,7 +70,8 @@ class Reconciler:
                 attempt = session.scalars(
                     select(DeliveryAttempt)
                     .where(DeliveryAttempt.notification_id == row.id)
-                    .order_by(DeliveryAttempt.number.desc())
+                    # A released claim leaves its number to the next attempt: the newest wins.
+                    .order_by(DeliveryAttempt.number.desc(), DeliveryAttempt.started_at.desc())
                     .limit(1)
                 ).first()
                 point = session.get(ContactPoint, row.contact_point_id)
