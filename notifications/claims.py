@@ -352,7 +352,9 @@ def _start_attempt(
     return Job(lead.id, attempt_id, lead.channel, point.id, now, message, follower_ids, lease)
 
 
-def _validity(lead: Row[Any], user: Recipient, pref, now: datetime) -> int | None:
+def _validity(
+    lead: Row[Any], user: Recipient, pref: policy.Preferences | None, now: datetime
+) -> int | None:
     """How long Twilio may keep trying an SMS: a code is useless after 15 minutes; news for a
     victim must not arrive in their quiet hours."""
     if lead.kind == KIND_VERIFICATION:
