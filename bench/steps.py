@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 from bench.notifications import fresh_app, publish_at_once, seed
-from notifications.recording import SENT, Outcome
+from notifications.providers.base import SENT
+from notifications.recording import Outcome
 from notifications.worker import Worker
 from portal import create_app
 from tests.conftest import make_settings, migrate

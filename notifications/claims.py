@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from notifications import policy
+from notifications import delivery, policy
 from notifications.claim_reads import (
     Point,
     busy_statement,
@@ -236,10 +236,9 @@ class _Writes:
         table = NOTIFICATIONS.c
         for reason, ids in self.cancelled.items():
             session.execute(
-                update(NOTIFICATIONS)
-                .where(table.id.in_(ids))
-                .values(
-                    status=Status.CANCELLED,
+                delivery.move_statement(
+                    delivery.CANCEL,
+                    table.id.in_(ids),
                     last_error_code=reason,
                     coalesced_into_id=None,
                     secret=None,
@@ -255,7 +254,6 @@ class _Writes:
         if not self.leads:
             return
         values: dict[str, Any] = {
-            "status": Status.SENDING,
             "attempts": table.attempts + 1,
             "lease_until": lease,
             "claimed_by": worker,
@@ -263,12 +261,13 @@ class _Writes:
         }
         if self.message_ids:
             values["message_id"] = case(self.message_ids, value=table.id, else_=table.message_id)
-        session.execute(update(NOTIFICATIONS).where(table.id.in_(self.leads)).values(**values))
+        session.execute(delivery.move_statement(delivery.CLAIM, table.id.in_(self.leads), **values))
         for lead_id, ids in self.coalesced.items():
+            # The rows coalesced into a lead join its attempt (their own count stays).
             session.execute(
-                update(NOTIFICATIONS)
-                .where(table.id.in_(ids))
-                .values(status=Status.SENDING, coalesced_into_id=lead_id, updated_at=now)
+                delivery.move_statement(
+                    delivery.CLAIM, table.id.in_(ids), coalesced_into_id=lead_id, updated_at=now
+                )
             )
         session.execute(insert(ATTEMPTS), self.attempts)
 
@@ -315,25 +314,25 @@ def _start_attempt(
     providers: dict[str, Provider],
     settings: Settings,
 ) -> Job:
+    """Begin the lead's next attempt (written with the claim's other writes) and build the
+    message it sends."""
     provider = providers[lead.channel]
     attempt_id = uuid.uuid4()
     writes.attempts.append(
-        {
-            "id": attempt_id,
-            "notification_id": lead.id,
-            "number": lead.attempts + 1,
-            "provider": provider.name,
-            "status": Status.SENDING,
-            "history": [[Status.SENDING, now.isoformat()]],
-            "provider_id": None,
-            "error_code": None,
-            "worker": worker,
-            "started_at": now,
-            "finished_at": None,
-        }
+        delivery.new_attempt(attempt_id, lead.id, lead.attempts + 1, provider.name, worker, now)
     )
     writes.leads.append(lead.id)
+    if followers:
+        writes.coalesced[lead.id] = [r.id for r in followers]
     message_id = lead.message_id
+    callback = validity = None
+    if lead.channel == "sms":
+        callback = f"{status_callback_url(settings)}?n={lead.id}&a={attempt_id}"
+        validity = _validity(lead, user, pref, now)
+    elif message_id is None:
+        domain = settings.MAIL_FROM.rpartition("@")[2] or "waypoint.invalid"
+        message_id = make_msgid(domain=domain)
+        writes.message_ids[lead.id] = message_id
     rendered = render(
         lead.kind,
         service=settings.SERVICE_NAME,
@@ -341,23 +340,6 @@ def _start_attempt(
         code=lead.secret,
         language=user.language,
     )
-    validity = None
-    callback = None
-    if lead.channel == "sms":
-        callback = f"{status_callback_url(settings)}?n={lead.id}&a={attempt_id}"
-        if lead.kind == KIND_VERIFICATION:
-            validity = VERIFICATION_VALIDITY
-        elif not user.is_staff:
-            start, end = policy.quiet_window(pref)
-            quiet = policy.next_quiet_start(now, start, end)
-            if quiet is not None:
-                validity = max(1, int(min(MAX_VALIDITY, (quiet - now).total_seconds())))
-    elif message_id is None:
-        domain = settings.MAIL_FROM.rpartition("@")[2] or "waypoint.invalid"
-        message_id = make_msgid(domain=domain)
-        writes.message_ids[lead.id] = message_id
-    if followers:
-        writes.coalesced[lead.id] = [r.id for r in followers]
     message = OutgoingMessage(
         notification_id=lead.id,
         attempt_id=attempt_id,
@@ -372,13 +354,21 @@ def _start_attempt(
         status_callback=callback,
         validity_period=validity,
     )
-    return Job(
-        lead.id,
-        attempt_id,
-        lead.channel,
-        point.id,
-        now,
-        message,
-        [r.id for r in followers],
-        lease,
-    )
+    follower_ids = [r.id for r in followers]
+    return Job(lead.id, attempt_id, lead.channel, point.id, now, message, follower_ids, lease)
+
+
+def _validity(
+    lead: Row[Any], user: Recipient, pref: policy.Preferences | None, now: datetime
+) -> int | None:
+    """How long Twilio may keep trying an SMS: a code is useless after 15 minutes; news for a
+    victim must not arrive in their quiet hours."""
+    if lead.kind == KIND_VERIFICATION:
+        return VERIFICATION_VALIDITY
+    if user.is_staff:
+        return None
+    start, end = policy.quiet_window(pref)
+    quiet = policy.next_quiet_start(now, start, end)
+    if quiet is None:
+        return None
+    return max(1, int(min(MAX_VALIDITY, (quiet - now).total_seconds())))

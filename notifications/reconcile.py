@@ -16,16 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifications.config import WorkerConfig, base_url
+from notifications.delivery import RECONCILING
 from notifications.models import ContactPoint, DeliveryAttempt, Notification, Status
 from notifications.providers.base import (
     FOUND,
+    IN_DOUBT,
     NOT_SEEN,
+    SENT,
     OutgoingMessage,
     Provider,
     RetryableError,
 )
-from notifications.recording import IN_DOUBT, SENT, Outcome, apply, fail_permanently
-from notifications.recording import NOT_SEEN as NOT_SEEN_OUTCOME
+from notifications.recording import Outcome, apply, fail_permanently
 from notifications.render import render
 from portal.clock import utcnow
 from portal.config import Settings
@@ -68,7 +70,8 @@ class Reconciler:
                 attempt = session.scalars(
                     select(DeliveryAttempt)
                     .where(DeliveryAttempt.notification_id == row.id)
-                    .order_by(DeliveryAttempt.number.desc())
+                    # A released claim leaves its number to the next attempt: the newest wins.
+                    .order_by(DeliveryAttempt.number.desc(), DeliveryAttempt.started_at.desc())
                     .limit(1)
                 ).first()
                 point = session.get(ContactPoint, row.contact_point_id)
@@ -134,28 +137,15 @@ class Reconciler:
             attempt = session.get(DeliveryAttempt, attempt_id)
             if lead is None or attempt is None or lead.status != Status.SENDING:
                 return
-            attempt.mark("reconciling", now)
-            if answer_kind == FOUND:
-                apply(
-                    session,
-                    lead,
-                    attempt,
-                    Outcome(notification_id, attempt_id, SENT, answer_id),
-                    now,
-                    self.config,
-                )
-            elif answer_kind == NOT_SEEN:
-                apply(
-                    session,
-                    lead,
-                    attempt,
-                    Outcome(notification_id, attempt_id, NOT_SEEN_OUTCOME),
-                    now,
-                    self.config,
-                )
+            attempt.mark(RECONCILING, now)
+            if answer_kind in (FOUND, NOT_SEEN):
+                # The provider has it (recorded as sent), or never saw it (sent again at once).
+                kind = SENT if answer_kind == FOUND else NOT_SEEN
+                outcome = Outcome(notification_id, attempt_id, kind, answer_id)
+                apply(session, lead, attempt, outcome, now, self.config)
             else:
                 attempt.mark(IN_DOUBT, now)
-                fail_permanently(session, lead, now, "in_doubt", fallback=False)
+                fail_permanently(session, lead, now, IN_DOUBT, fallback=False)
         log.info(
             "notification %s attempt %s: reconciled %s", notification_id, attempt_id, answer_kind
         )

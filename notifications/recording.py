@@ -30,9 +30,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notifications import policy
+from notifications import delivery, policy
 from notifications.config import WorkerConfig
 from notifications.contacts import record_opt_out
+from notifications.delivery import ACCEPTED, GIVE_UP, SETTLING, TRY_AGAIN, Move
 from notifications.models import (
     ATTEMPTS,
     NOTIFICATIONS,
@@ -43,30 +44,16 @@ from notifications.models import (
     Status,
 )
 from notifications.outbox import dedupe_key
+from notifications.providers.base import IN_DOUBT, NOT_SEEN, OPTED_OUT, RETRY, SENT
 from notifications.render import VICTIM_KINDS
 from portal.db import UTCDateTime
-
-SENT = "sent"
-RETRY = "retry"
-PERMANENT = "permanent"
-OPTED_OUT = "opted_out"
-IN_DOUBT = "in_doubt"
-NOT_SEEN = "not_seen"  # reconciliation: the provider never saw it; safe to send again
-
-# A status only moves up this ladder (a late "sent" never overwrites "delivered").
-RANK = {
-    Status.QUEUED: 0,
-    Status.FAILED_RETRYABLE: 0,
-    Status.SENDING: 1,
-    Status.SENT: 2,
-    Status.DELIVERED: 3,
-    Status.FAILED_PERMANENT: 3,
-    Status.CANCELLED: 3,
-}
 
 
 @dataclass
 class Outcome:
+    """What the worker learned of one attempt: ``kind`` is one of providers.base's SENT, RETRY,
+    PERMANENT, OPTED_OUT, IN_DOUBT or NOT_SEEN."""
+
     notification_id: uuid.UUID
     attempt_id: uuid.UUID
     kind: str
@@ -112,9 +99,6 @@ def record(session: Session, outcomes: list[Outcome], now: datetime, config: Wor
         lead = leads[outcome.notification_id]
         attempt = attempts[outcome.attempt_id]
         apply(session, lead, attempt, outcome, now, config, followers[lead.id])
-
-
-SETTLING = (Status.SENDING, IN_DOUBT, "reconciling")
 
 
 def record_sent(session: Session, outcomes: list[Outcome], now: datetime) -> None:
@@ -192,7 +176,7 @@ def _sent_notification_statement() -> Update:
     this send's) and the secret (a code) is cleared either way."""
     table = NOTIFICATIONS
     attempts = ATTEMPTS.c
-    was_sending = table.c.status == Status.SENDING
+    was_sending = delivery.may(table.c.status, ACCEPTED)
     now = bindparam("now", type_=UTCDateTime)
     is_lead = table.c.id == bindparam("n_id")
     recorded = select(attempts.provider_id).where(attempts.id == bindparam("a_id"))
@@ -200,7 +184,7 @@ def _sent_notification_statement() -> Update:
         update(table)
         .where(or_(is_lead, table.c.coalesced_into_id == bindparam("n_id")))
         .values(
-            status=case((was_sending, Status.SENT), else_=table.c.status),
+            status=delivery.moved(table.c.status, ACCEPTED),
             sent_at=case((was_sending, now), else_=table.c.sent_at),
             lease_until=case((and_(was_sending, is_lead), None), else_=table.c.lease_until),
             provider_id=func.coalesce(recorded.scalar_subquery(), bindparam("n_pid", type_=String)),
@@ -219,53 +203,73 @@ def apply(
     config: WorkerConfig,
     followers: list[Notification] | None = None,
 ) -> None:
+    """Record one outcome on its attempt and, through the state machine, on the lead and the
+    rows coalesced into it (does not commit)."""
     if followers is None:
-        followers = _followers(session, lead.id)
-    current = outcome.kind
+        followers = delivery.followers(session, lead.id)
     attempt.finished_at = now
     attempt.error_code = outcome.code or attempt.error_code
-    if current == SENT:
-        attempt.provider_id = attempt.provider_id or outcome.provider_id
-        if attempt.status in (Status.SENDING, IN_DOUBT, "reconciling"):
-            attempt.mark(Status.SENT, now)
-        if lead.status == Status.SENDING:
-            set_with_followers(
-                session, lead, now, followers, status=Status.SENT, sent_at=now, lease_until=None
-            )
-        set_with_followers(
-            session, lead, now, followers, provider_id=attempt.provider_id, secret=None
-        )
-        return
-    if current == IN_DOUBT:
+    if outcome.kind == SENT:
+        _apply_sent(session, lead, attempt, outcome, now, followers)
+    elif outcome.kind == IN_DOUBT:
         attempt.mark(IN_DOUBT, now)
         lead.lease_until = now + timedelta(seconds=config.NOTIFY_RECONCILE_DELAY)
         lead.last_error_code = outcome.code
-        return
-    if lead.status != Status.SENDING:
+    elif not delivery.can(lead.status, TRY_AGAIN):
         # A status callback already moved this notification on; the attempt keeps its story.
-        attempt.mark(f"late_{current}", now)
-        return
-    if current == NOT_SEEN:
+        attempt.mark(f"late_{outcome.kind}", now)
+    else:
+        _apply_failure(session, lead, attempt, outcome, now, config, followers)
+
+
+def _apply_sent(
+    session: Session,
+    lead: Notification,
+    attempt: DeliveryAttempt,
+    outcome: Outcome,
+    now: datetime,
+    followers: list[Notification],
+) -> None:
+    """The provider has it: what ``record_sent`` does in SQL, for one row."""
+    attempt.provider_id = attempt.provider_id or outcome.provider_id
+    if attempt.status in SETTLING:
+        attempt.mark(Status.SENT, now)
+    delivery.move(session, lead, ACCEPTED, now, followers, sent_at=now, lease_until=None)
+    delivery.share(session, lead, now, followers, provider_id=attempt.provider_id, secret=None)
+
+
+def _apply_failure(
+    session: Session,
+    lead: Notification,
+    attempt: DeliveryAttempt,
+    outcome: Outcome,
+    now: datetime,
+    config: WorkerConfig,
+    followers: list[Notification],
+) -> None:
+    """A send in flight that did not get through: never seen by the provider (send again at
+    once), refused for now (back off, while attempts remain), or for good."""
+    if outcome.kind == NOT_SEEN:
         attempt.mark(NOT_SEEN, now)
-        set_with_followers(
+        delivery.move(
             session,
             lead,
+            TRY_AGAIN,
             now,
             followers,
-            status=Status.FAILED_RETRYABLE,
             not_before=now,
             lease_until=None,
             claimed_by=None,
         )
         return
-    if current == RETRY and lead.attempts < config.NOTIFY_MAX_ATTEMPTS:
+    if outcome.kind == RETRY and lead.attempts < config.NOTIFY_MAX_ATTEMPTS:
         attempt.mark(Status.FAILED_RETRYABLE, now)
-        set_with_followers(
+        delivery.move(
             session,
             lead,
+            TRY_AGAIN,
             now,
             followers,
-            status=Status.FAILED_RETRYABLE,
             not_before=now + timedelta(seconds=backoff(lead.attempts, config)),
             last_error_code=outcome.code,
             lease_until=None,
@@ -273,8 +277,10 @@ def apply(
         )
         return
     attempt.mark(Status.FAILED_PERMANENT, now)
-    code = outcome.code if current != RETRY else f"max_attempts:{outcome.code}"
-    fail_permanently(session, lead, now, code, opted_out=current == OPTED_OUT, followers=followers)
+    code = outcome.code if outcome.kind != RETRY else f"max_attempts:{outcome.code}"
+    fail_permanently(
+        session, lead, now, code, opted_out=outcome.kind == OPTED_OUT, followers=followers
+    )
 
 
 def fail_permanently(
@@ -286,21 +292,19 @@ def fail_permanently(
     opted_out: bool = False,
     fallback: bool = True,
     followers: list[Notification] | None = None,
+    step: Move = GIVE_UP,
 ) -> None:
     """Final failure: visible to the ISVA as a task (tasks.py); the person's other consented
-    channel is tried for every source event this send carried."""
+    channel is tried for every source event this send carried. ``step`` is the state
+    machine's move that says so (the worker's, or a status callback's); a row that may not
+    make it is left alone."""
     if followers is None:
-        followers = _followers(session, lead.id)
-    set_with_followers(
-        session,
-        lead,
-        now,
-        followers,
-        status=Status.FAILED_PERMANENT,
-        last_error_code=code,
-        lease_until=None,
-        secret=None,
+        followers = delivery.followers(session, lead.id)
+    moved = delivery.move(
+        session, lead, step, now, followers, last_error_code=code, lease_until=None, secret=None
     )
+    if not moved:
+        return
     point = session.get(ContactPoint, lead.contact_point_id)
     if opted_out and point is not None:
         record_opt_out(session, point, source=ConsentSource.PROVIDER)
@@ -323,6 +327,7 @@ def add_fallback(session: Session, row: Notification, now: datetime) -> Notifica
             continue
         pref = policy.preferences(session, row.recipient_id)
         start, end = policy.quiet_window(pref)
+        # Queued, the model's default: where every notification starts.
         fallback = Notification(
             recipient_id=row.recipient_id,
             channel=point.channel,
@@ -334,7 +339,6 @@ def add_fallback(session: Session, row: Notification, now: datetime) -> Notifica
             template_version=row.template_version,
             source_key=row.source_key,
             dedupe_key=key,
-            status=Status.QUEUED,
             not_before=policy.quiet_hours_end(now, start, end),
             created_at=now,
             updated_at=now,
@@ -346,34 +350,3 @@ def add_fallback(session: Session, row: Notification, now: datetime) -> Notifica
             continue
         return fallback
     return None
-
-
-def _followers(session: Session, lead_id: uuid.UUID) -> list[Notification]:
-    return list(
-        session.scalars(select(Notification).where(Notification.coalesced_into_id == lead_id))
-    )
-
-
-def set_with_followers(
-    session: Session,
-    lead: Notification,
-    now: datetime,
-    followers: list[Notification] | None = None,
-    **values: object,
-) -> None:
-    """Set values on the lead and mirror them onto every row coalesced into it."""
-    for name, value in values.items():
-        setattr(lead, name, value)
-    lead.updated_at = now
-    mirrored = {k: v for k, v in values.items() if k in MIRRORED}
-    if not mirrored:
-        return
-    if followers is None:
-        followers = _followers(session, lead.id)
-    for row in followers:
-        for name, value in mirrored.items():
-            setattr(row, name, value)
-        row.updated_at = now
-
-
-MIRRORED = ("status", "sent_at", "provider_id", "not_before", "last_error_code", "secret")

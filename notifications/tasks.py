@@ -10,17 +10,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from notifications.models import Notification, Status
+from notifications.providers import twilio_codes
+from notifications.providers.base import IN_DOUBT
 
-# What the ISVA is told about each code (no contents, no address).
-EXPLANATIONS = {
-    "21610": "The person replied STOP to text messages.",
-    "21211": "The mobile number is not valid.",
-    "21614": "The number cannot receive text messages.",
-    "30005": "The mobile number is not known to the network.",
-    "30006": "The number is a landline or cannot receive text messages.",
-    "30007": "The network filtered the text message.",
-    "in_doubt": "We could not confirm whether the email arrived, so it was not sent again.",
-}
+# What the ISVA is told (no contents, no address) about a code no provider explains: a send
+# reconciliation could not settle (a plain SMTP relay cannot be asked), or anything else.
+IN_DOUBT_EXPLANATION = "We could not confirm whether the email arrived, so it was not sent again."
+UNKNOWN_EXPLANATION = "The message could not be delivered."
 
 
 def failed_notifications_for_cases(
@@ -47,7 +43,11 @@ def failed_notifications_for_cases(
 
 
 def explain(notification: Notification) -> str:
-    code = (notification.last_error_code or "").removeprefix("max_attempts:")
-    if (notification.last_error_code or "").startswith("max_attempts:"):
+    """Why this notification failed, in words for the ISVA: the provider's explanation of its
+    code where it has one."""
+    code = notification.last_error_code or ""
+    if code.startswith("max_attempts:"):
         return "We tried several times and could not deliver it."
-    return EXPLANATIONS.get(code, "The message could not be delivered.")
+    if code == IN_DOUBT:
+        return IN_DOUBT_EXPLANATION
+    return twilio_codes.explanation(code) or UNKNOWN_EXPLANATION

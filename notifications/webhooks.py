@@ -20,11 +20,13 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
+from notifications import delivery
 from notifications.config import WorkerConfig, base_url
 from notifications.contacts import points_for_number, record_opt_in, record_opt_out
-from notifications.models import ConsentSource, DeliveryAttempt, Notification, Status
-from notifications.providers.base import OPTED_OUT, RETRY, classify_twilio
-from notifications.recording import backoff, fail_permanently, set_with_followers
+from notifications.models import NOTIFICATIONS, ConsentSource, DeliveryAttempt, Notification
+from notifications.providers import twilio_codes
+from notifications.providers.base import OPTED_OUT, RETRY
+from notifications.recording import backoff, fail_permanently
 from notifications.render import check_neutral
 from portal.access import ACCESS_ATTR
 from portal.clock import utcnow
@@ -116,46 +118,75 @@ def twilio_status() -> Response:
 def _apply_status(
     lead: Notification, attempt: DeliveryAttempt, status: str, sid: str, code_text: str, now: Any
 ) -> None:
+    """Callbacks may arrive out of order and be replayed: the state machine moves "sent" only
+    a send in flight, and no callback revives a send already failed or due for a retry."""
     session = db.session()
-    # Callbacks may arrive out of order: "sent" only moves a send that is in flight, and
-    # neither "sent" nor "delivered" revives a send already failed or due for a retry.
-    if status == "sent" and lead.status == Status.SENDING:
-        lead.status = Status.SENT
-        lead.sent_at = lead.sent_at or now
-        lead.provider_id = lead.provider_id or sid
-        lead.lease_until = None
-        lead.updated_at = now
-    elif status == "delivered" and lead.status in (Status.SENDING, Status.SENT):
-        lead.status = Status.DELIVERED
-        lead.delivered_at = now
-        lead.provider_id = lead.provider_id or sid
-        lead.lease_until = None
-        lead.secret = None
-        lead.updated_at = now
-        session.execute(
-            db.update(Notification)
-            .where(Notification.coalesced_into_id == lead.id)
-            .values(status=Status.DELIVERED, delivered_at=now, updated_at=now)
+    if status == "sent":
+        moved = delivery.move(
+            session,
+            lead,
+            delivery.CALLBACK_SENT,
+            now,
+            [],
+            sent_at=lead.sent_at or now,
+            provider_id=lead.provider_id or sid,
+            lease_until=None,
         )
-    elif status in ("undelivered", "failed") and lead.status in (Status.SENDING, Status.SENT):
-        attempt.status = status
-        code = int(code_text) if code_text.isdigit() else None
-        action = classify_twilio(code, None)
-        config = WorkerConfig.from_app(current_app)
-        if action == RETRY and lead.attempts < config.NOTIFY_MAX_ATTEMPTS:
-            set_with_followers(
-                session,
-                lead,
-                now,
-                None,
-                status=Status.FAILED_RETRYABLE,
-                not_before=now + timedelta(seconds=backoff(lead.attempts, config)),
-                last_error_code=code_text or status,
-                lease_until=None,
-                claimed_by=None,
-            )
-        else:
-            fail_permanently(session, lead, now, code_text or status, opted_out=action == OPTED_OUT)
+        if moved:
+            _move_followers(session, lead, delivery.CALLBACK_SENT, sent_at=now, updated_at=now)
+    elif status == "delivered":
+        moved = delivery.move(
+            session,
+            lead,
+            delivery.DELIVERED,
+            now,
+            [],
+            delivered_at=now,
+            provider_id=lead.provider_id or sid,
+            lease_until=None,
+            secret=None,
+        )
+        if moved:
+            _move_followers(session, lead, delivery.DELIVERED, delivered_at=now, updated_at=now)
+    elif status in ("undelivered", "failed") and delivery.can(lead.status, delivery.UNDELIVERED):
+        delivery.record_callback(attempt, status)
+        _undelivered(session, lead, status, code_text, now)
+
+
+def _move_followers(session: Any, lead: Notification, step: delivery.Move, **values: Any) -> None:
+    """The rows coalesced into the lead make the same move, in one statement."""
+    session.execute(
+        delivery.move_statement(step, NOTIFICATIONS.c.coalesced_into_id == lead.id, **values)
+    )
+
+
+def _undelivered(session: Any, lead: Notification, status: str, code_text: str, now: Any) -> None:
+    """Twilio could not deliver: try again later if its code says so and attempts remain,
+    else a permanent failure (an opt-out recorded as one)."""
+    code = int(code_text) if code_text.isdigit() else None
+    action = twilio_codes.classify(code, None)
+    config = WorkerConfig.from_app(current_app)
+    if action == RETRY and lead.attempts < config.NOTIFY_MAX_ATTEMPTS:
+        delivery.move(
+            session,
+            lead,
+            delivery.UNDELIVERED_TRY_AGAIN,
+            now,
+            None,
+            not_before=now + timedelta(seconds=backoff(lead.attempts, config)),
+            last_error_code=code_text or status,
+            lease_until=None,
+            claimed_by=None,
+        )
+    else:
+        fail_permanently(
+            session,
+            lead,
+            now,
+            code_text or status,
+            opted_out=action == OPTED_OUT,
+            step=delivery.UNDELIVERED,
+        )
 
 
 def _e164(text: str) -> str | None:

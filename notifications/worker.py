@@ -31,19 +31,26 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import TypeVar
 
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from notifications import delivery
 from notifications.claims import Job, claim
 from notifications.config import WorkerConfig, build_providers
-from notifications.models import DeliveryAttempt, Notification, Status
+from notifications.models import DeliveryAttempt, Notification
 from notifications.providers.base import (
+    IN_DOUBT,
+    NOT_SEEN,
+    OPTED_OUT,
+    PERMANENT,
+    RETRY,
+    SENT,
     InDoubtError,
     OptedOutError,
     PermanentError,
@@ -51,16 +58,7 @@ from notifications.providers.base import (
     RetryableError,
 )
 from notifications.reconcile import Reconciler
-from notifications.recording import (
-    IN_DOUBT,
-    OPTED_OUT,
-    PERMANENT,
-    RETRY,
-    SENT,
-    Outcome,
-    record,
-)
-from notifications.recording import NOT_SEEN as NOT_SEEN_OUTCOME
+from notifications.recording import Outcome, record
 from portal.clock import utcnow
 from portal.config import Settings
 from portal.extensions import db
@@ -73,6 +71,20 @@ RECORD_EVERY = 0.1  # seconds
 # Expired leases are looked for at most this often, however short the poll interval: a lease
 # lasts minutes, and the search is a transaction of its own.
 RECONCILE_EVERY = 1.0  # seconds
+
+
+@dataclass
+class _Loop:
+    """The worker loop's state: sends in flight, outcomes not yet recorded, and when it last
+    recorded, reconciled and claimed."""
+
+    executor: ThreadPoolExecutor
+    in_flight: dict[Future[Outcome], Job] = field(default_factory=dict)
+    pending: list[Outcome] = field(default_factory=list)
+    done: int = 0
+    last_flush: float = field(default_factory=time.monotonic)
+    last_reconcile: float = 0.0
+    next_claim: float = 0.0
 
 
 class Worker:
@@ -123,19 +135,10 @@ class Worker:
             for job in jobs:
                 lead = session.get(Notification, job.notification_id)
                 attempt = session.get(DeliveryAttempt, job.attempt_id)
-                if lead is None or attempt is None or lead.status != Status.SENDING:
+                if lead is None or attempt is None or not delivery.release(session, lead, now):
                     continue
-                attempt.mark("released", now)
+                attempt.mark(delivery.RELEASED, now)
                 attempt.finished_at = now
-                lead.status = Status.QUEUED if lead.attempts <= 1 else Status.FAILED_RETRYABLE
-                lead.attempts -= 1
-                lead.lease_until = None
-                lead.claimed_by = None
-                lead.updated_at = now
-                for follower in session.scalars(
-                    select(Notification).where(Notification.coalesced_into_id == lead.id)
-                ):
-                    follower.status = lead.status
 
     # -- sending ---------------------------------------------------------------------------
     def _send(self, job: Job) -> Outcome:
@@ -144,7 +147,7 @@ class Worker:
         if job.lease_until is not None and utcnow() > job.lease_until - margin:
             # Waited too long behind other sends: our lease may run out mid-call and another
             # worker would then reconcile a send still in flight. Not sent: give it back.
-            return Outcome(job.notification_id, job.attempt_id, NOT_SEEN_OUTCOME, code="lease")
+            return Outcome(job.notification_id, job.attempt_id, NOT_SEEN, code="lease")
         if self.config.WAYPOINT_FAULT == "before_provider":
             os._exit(FAULT_EXIT)
         try:
@@ -204,76 +207,88 @@ class Worker:
     # -- the loop ----------------------------------------------------------------------------
     def run(self, once: bool = False) -> int:  # noqa: C901 - issue 16: notifications owner
         """Work until stopped (or, with ``once``, until nothing is due). Returns sends done."""
-        done_count = 0
-        in_flight: dict[Future[Outcome], Job] = {}
-        pending: list[Outcome] = []
-        last_flush = time.monotonic()
-        last_reconcile = 0.0
-        next_claim = 0.0
-        executor = ThreadPoolExecutor(self.concurrency, thread_name_prefix="notify-send")
+        loop = _Loop(ThreadPoolExecutor(self.concurrency, thread_name_prefix="notify-send"))
         try:
-            while True:
-                self.heartbeat()
-                claimed = 0
-                if not self.stopping.is_set():
-                    every = max(self.config.NOTIFY_POLL_SECONDS, RECONCILE_EVERY)
-                    if once or time.monotonic() - last_reconcile >= every:
-                        last_reconcile = time.monotonic()
-                        reconciled = self._guard(self.reconcile_expired, 0)
-                    else:
-                        reconciled = 0
-                    room = self.batch - len(in_flight)
-                    # A claim that found fewer sends than it had room for drained the queue:
-                    # ask again after the poll interval (or once idle), not at every finished
-                    # send, so a shallow queue costs one claim per interval, not one per send.
-                    if room >= max(1, self.batch // 2) and (
-                        not in_flight or time.monotonic() >= next_claim
-                    ):
-                        jobs: list[Job] = self._guard(partial(self._claim, room), list[Job]())
-                        claimed = len(jobs)
-                        if claimed < room:
-                            next_claim = time.monotonic() + self.config.NOTIFY_POLL_SECONDS
-                        if jobs and self.config.WAYPOINT_FAULT == "after_claim":
-                            os._exit(FAULT_EXIT)
-                        for job in jobs:
-                            in_flight[executor.submit(self._send, job)] = job
-                    if once and not in_flight and not claimed and not reconciled:
-                        break
-                if self.stopping.is_set():
-                    unstarted = [job for fut, job in in_flight.items() if fut.cancel()]
-                    for fut in [f for f in in_flight if f.cancelled()]:
-                        del in_flight[fut]
-                    self._release(unstarted)
-                    if not in_flight:
-                        break
-                if not in_flight:
-                    self._safe_record(pending)
-                    pending = []
-                    self.stopping.wait(0 if claimed else self.config.NOTIFY_POLL_SECONDS)
-                    continue
-                finished, _ = wait(list(in_flight), timeout=0.05, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    in_flight.pop(fut)
-                    pending.append(fut.result())
-                    done_count += 1
-                # Record in batches (one transaction per RECORD_EVERY seconds or per half
-                # batch of sends): the sends are out already, and a crash before recording
-                # leaves them in doubt, to be reconciled, never resent blindly.
-                if pending and (
-                    len(pending) >= max(self.concurrency, self.batch // 2)
-                    or not in_flight
-                    or time.monotonic() - last_flush > RECORD_EVERY
-                ):
-                    self._safe_record(pending)
-                    pending = []
-                    last_flush = time.monotonic()
-            self._safe_record(pending)
+            while self._turn(loop, once):
+                pass
+            self._safe_record(loop.pending)
         finally:
-            executor.shutdown(wait=True)
+            loop.executor.shutdown(wait=True)
             for provider in self.providers.values():
                 provider.close()
             self.heartbeat.stopped()
-        return done_count
+        return loop.done
+
+    def _turn(self, loop: _Loop, once: bool) -> bool:
+        """One turn of the loop: reconcile and claim (unless stopping), then wait for sends
+        and record their outcomes. False when the worker is done."""
+        self.heartbeat()
+        claimed = 0
+        if not self.stopping.is_set():
+            reconciled = self._reconcile_due(loop, once)
+            claimed = self._claim_into(loop)
+            if once and not loop.in_flight and not claimed and not reconciled:
+                return False
+        if self.stopping.is_set():
+            unstarted = [job for fut, job in loop.in_flight.items() if fut.cancel()]
+            for fut in [f for f in loop.in_flight if f.cancelled()]:
+                del loop.in_flight[fut]
+            self._release(unstarted)
+            if not loop.in_flight:
+                return False
+        if not loop.in_flight:
+            self._safe_record(loop.pending)
+            loop.pending = []
+            self.stopping.wait(0 if claimed else self.config.NOTIFY_POLL_SECONDS)
+            return True
+        self._collect(loop)
+        return True
+
+    def _reconcile_due(self, loop: _Loop, once: bool) -> int:
+        """Look for expired leases, at most every RECONCILE_EVERY seconds (each round with
+        ``once``). Returns how many sends were reconciled."""
+        every = max(self.config.NOTIFY_POLL_SECONDS, RECONCILE_EVERY)
+        if not once and time.monotonic() - loop.last_reconcile < every:
+            return 0
+        loop.last_reconcile = time.monotonic()
+        return self._guard(self.reconcile_expired, 0)
+
+    def _claim_into(self, loop: _Loop) -> int:
+        """Claim sends into the free room and hand them to the send threads. A claim that
+        found fewer sends than it had room for drained the queue: ask again after the poll
+        interval (or once idle), not at every finished send, so a shallow queue costs one
+        claim per interval, not one per send. Returns how many were claimed."""
+        room = self.batch - len(loop.in_flight)
+        if room < max(1, self.batch // 2) or (
+            loop.in_flight and time.monotonic() < loop.next_claim
+        ):
+            return 0
+        jobs: list[Job] = self._guard(partial(self._claim, room), list[Job]())
+        if len(jobs) < room:
+            loop.next_claim = time.monotonic() + self.config.NOTIFY_POLL_SECONDS
+        if jobs and self.config.WAYPOINT_FAULT == "after_claim":
+            os._exit(FAULT_EXIT)
+        for job in jobs:
+            loop.in_flight[loop.executor.submit(self._send, job)] = job
+        return len(jobs)
+
+    def _collect(self, loop: _Loop) -> None:
+        """Gather finished sends and record them in batches (one transaction per
+        RECORD_EVERY seconds or per half batch of sends): the sends are out already, and a
+        crash before recording leaves them in doubt, to be reconciled, never resent blindly."""
+        finished, _ = wait(list(loop.in_flight), timeout=0.05, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            loop.in_flight.pop(fut)
+            loop.pending.append(fut.result())
+            loop.done += 1
+        if loop.pending and (
+            len(loop.pending) >= max(self.concurrency, self.batch // 2)
+            or not loop.in_flight
+            or time.monotonic() - loop.last_flush > RECORD_EVERY
+        ):
+            self._safe_record(loop.pending)
+            loop.pending = []
+            loop.last_flush = time.monotonic()
 
     def install_signal_handlers(self) -> None:
         def stop(signum: int, frame: object) -> None:

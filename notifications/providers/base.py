@@ -1,9 +1,10 @@
-"""The provider interface, its result and error types, and Twilio's error codes as data.
+"""The provider interface, its result and error types, and the names of what one send came to.
 
 A provider sends one message and answers in one of four ways: a ``SendResult`` (the provider
 has it), ``RetryableError`` (it certainly does not; try later), ``PermanentError`` (it never
 will; tell the ISVA), or ``InDoubtError`` (we cannot know: a timeout after the request left).
-In doubt is never retried blindly; the worker reconciles first.
+In doubt is never retried blindly; the worker reconciles first. Each provider's own error
+codes live with that provider (Twilio's: ``twilio_codes.py``).
 """
 
 from __future__ import annotations
@@ -58,9 +59,17 @@ class InDoubtError(ProviderError):
     """The request may have reached the provider: reconcile before any retry."""
 
 
-# Reconciliation answers.
+# What one send came to: the worker's outcome kinds, and the actions a provider's error codes
+# map to. Named here once; the worker, the recording and the state machine share them.
+SENT = "sent"
+RETRY = "retry"
+PERMANENT = "permanent"
+OPTED_OUT = "opted_out"
+IN_DOUBT = "in_doubt"
+NOT_SEEN = "not_seen"  # also a reconciliation answer: the provider never saw it; send again
+
+# Reconciliation answers (and NOT_SEEN above).
 FOUND = "found"
-NOT_SEEN = "not_seen"
 UNKNOWN = "unknown"
 
 
@@ -83,37 +92,9 @@ class Provider(Protocol):
     def close(self) -> None: ...
 
 
-# Twilio error codes -> what they mean for us. Anything not listed gets UNKNOWN_TWILIO_ACTION.
-RETRY = "retry"
-PERMANENT = "permanent"
-OPTED_OUT = "opted_out"
-
-TWILIO_ERRORS: dict[int, str] = {
-    21610: OPTED_OUT,  # the number replied STOP: record the opt-out, never retry
-    21211: PERMANENT,  # invalid 'To' number
-    21614: PERMANENT,  # not a mobile number
-    30005: PERMANENT,  # unknown destination handset
-    30006: PERMANENT,  # landline or unreachable carrier
-    30007: PERMANENT,  # filtered by the carrier
-    30003: RETRY,  # unreachable handset (switched off): try later
-    20429: RETRY,  # too many requests
-    20500: RETRY,  # Twilio internal error
-    20503: RETRY,  # service unavailable
-}
-# Unknown codes: permanent, so a person sees it (an ISVA task), rather than retried forever
-# or dropped. HTTP 429 and 5xx without a known code are retried (classify_twilio).
-UNKNOWN_TWILIO_ACTION = PERMANENT
-
-
-def classify_twilio(code: int | None, http_status: int | None) -> str:
-    if code is not None and code in TWILIO_ERRORS:
-        return TWILIO_ERRORS[code]
-    if http_status is not None and (http_status == 429 or http_status >= 500):
-        return RETRY
-    return UNKNOWN_TWILIO_ACTION
-
-
 def error_for(action: str, code: str, detail: str = "") -> ProviderError:
+    """The error a provider raises for an action its code table gave (RETRY, OPTED_OUT, or
+    anything else: permanent)."""
     if action == OPTED_OUT:
         return OptedOutError(code, detail)
     if action == RETRY:

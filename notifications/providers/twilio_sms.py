@@ -30,9 +30,9 @@ from notifications.providers.base import (
     Reconciled,
     RetryableError,
     SendResult,
-    classify_twilio,
     error_for,
 )
+from notifications.providers.twilio_codes import classify
 from notifications.providers.twilio_http import Urllib3HttpClient
 
 # How far a provider's clock may be behind ours when matching an in-doubt send.
@@ -89,7 +89,7 @@ class TwilioSMS:
                 to=message.to, body=message.sms_body, **sender, **extra
             )
         except TwilioRestException as exc:
-            action = classify_twilio(exc.code, exc.status)
+            action = classify(exc.code, exc.status)
             raise error_for(action, str(exc.code or f"http_{exc.status}")) from None
         except NewConnectionError:  # refused, unreachable: the request never left
             raise RetryableError("connection_refused") from None

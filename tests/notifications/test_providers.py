@@ -26,9 +26,9 @@ from notifications.providers.base import (
     OutgoingMessage,
     PermanentError,
     RetryableError,
-    classify_twilio,
 )
 from notifications.providers.smtp_email import SMTPEmail
+from notifications.providers.twilio_codes import classify as classify_twilio
 from notifications.providers.twilio_sms import TwilioSMS
 from tests.support.smtp_server import _Handler
 from tests.support.twilio_server import ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID

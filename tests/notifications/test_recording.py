@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from notifications import notify
 from notifications.models import DeliveryAttempt, Notification, Status
-from notifications.recording import SENT, Outcome
+from notifications.providers.base import SENT
+from notifications.recording import Outcome
 from notifications.worker import Worker
 from tests.notifications.conftest import make_victim
 from tests.notifications.test_webhooks import _callback
