@@ -205,7 +205,7 @@ class Worker:
                 time.sleep(0.2 * (attempt + 1))
 
     # -- the loop ----------------------------------------------------------------------------
-    def run(self, once: bool = False) -> int:  # noqa: C901 - issue 16: notifications owner
+    def run(self, once: bool = False) -> int:
         """Work until stopped (or, with ``once``, until nothing is due). Returns sends done."""
         loop = _Loop(ThreadPoolExecutor(self.concurrency, thread_name_prefix="notify-send"))
         try:

@@ -23,10 +23,7 @@ FUNCTION_MAX_LINES = 60
 KNOWN_LONG_FUNCTIONS = frozenset(
     {
         "notifications/claims.py::claim",
-        "notifications/claims.py::_start_attempt",
         "notifications/outbox.py::notify",
-        "notifications/recording.py::apply",
-        "notifications/worker.py::Worker.run",
         "portal/services/caseload/signals.py::compute_signals",
     }
 )

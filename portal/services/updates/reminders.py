@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from notifications import notify
+from notifications import delivery, notify
 from notifications.models import Notification, Status
 from notifications.render import KIND_REMINDER
 from portal.clock import utcnow
@@ -280,11 +280,13 @@ def cancel_stale(session: Session, today: date) -> int:
             k.stem for k in known_dates(session, case, today) if wants(settings, k.kind)
         }
     cancelled = 0
+    now = utcnow()
     for row in waiting:
         stem = row.source_key.rpartition(":")[0]
-        if row.case_id is None or stem not in standing.get(row.case_id, set()):
-            row.status = Status.CANCELLED
-            row.last_error_code = "reminder_withdrawn"
-            row.updated_at = utcnow()
+        if row.case_id is not None and stem in standing.get(row.case_id, set()):
+            continue
+        if delivery.move(
+            session, row, delivery.CANCEL, now, [], last_error_code="reminder_withdrawn"
+        ):
             cancelled += 1
     return cancelled
