@@ -30,7 +30,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notifications import policy
+from notifications import decision, policy
 from notifications.config import WorkerConfig
 from notifications.contacts import record_opt_out
 from notifications.models import (
@@ -322,7 +322,6 @@ def add_fallback(session: Session, row: Notification, now: datetime) -> Notifica
         if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
             continue
         pref = policy.preferences(session, row.recipient_id)
-        start, end = policy.quiet_window(pref)
         fallback = Notification(
             recipient_id=row.recipient_id,
             channel=point.channel,
@@ -335,7 +334,7 @@ def add_fallback(session: Session, row: Notification, now: datetime) -> Notifica
             source_key=row.source_key,
             dedupe_key=key,
             status=Status.QUEUED,
-            not_before=policy.quiet_hours_end(now, start, end),
+            not_before=decision.tell_at(pref, now),
             created_at=now,
             updated_at=now,
         )
