@@ -84,6 +84,11 @@ def tell_at(pref: Preferences | None, now: datetime) -> datetime:
     return policy.quiet_hours_end(now, start, end)
 
 
+def is_quiet(pref: Preferences | None, at: datetime) -> bool:
+    """Whether ``at`` falls in the victim's quiet hours: news then waits (see ``tell_at``)."""
+    return tell_at(pref, at) > at
+
+
 def deliver_by(
     pref: Preferences | None, now: datetime, kind: str, is_staff: bool
 ) -> datetime | None:

@@ -200,6 +200,12 @@ def test_tell_at_is_now_or_the_end_of_quiet_hours():
     assert decision.tell_at(None, LATE) == NEXT_MORNING
 
 
+def test_is_quiet_is_true_exactly_when_news_would_wait():
+    assert decision.is_quiet(None, LATE)
+    assert not decision.is_quiet(None, MIDDAY)
+    assert not decision.is_quiet(None, NEXT_MORNING)  # the window's end is not quiet
+
+
 def test_deliver_by_is_the_next_quiet_start_for_a_victims_news_only():
     evening = datetime(2026, 7, 1, 20, 0, tzinfo=UTC)  # 21:00 BST
     assert decision.deliver_by(None, MIDDAY, KIND_UPDATE, is_staff=False) == evening
