@@ -337,6 +337,7 @@ def _wanted_at(
             category=row.category,
             now=now,
             reachable=True,
+            isva_has_told=row.isva_told,
         )
         if answer.tells and answer.at is not None:
             return answer.at

@@ -134,6 +134,7 @@ def notify(
         "case_id": case_id,
         "source_key": source_key,
         "not_before": answer.at,
+        "isva_told": isva_has_told,
         "secret": secret,
         "created_at": now,
         "updated_at": now,

@@ -335,6 +335,7 @@ def add_fallback(session: Session, row: Notification, now: datetime) -> Notifica
             dedupe_key=key,
             status=Status.QUEUED,
             not_before=decision.tell_at(pref, now),
+            isva_told=row.isva_told,
             created_at=now,
             updated_at=now,
         )
