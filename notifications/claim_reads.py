@@ -66,6 +66,7 @@ ROW_COLUMNS = (
     "template",
     "not_before",
     "attempts",
+    "isva_told",
     "message_id",
     "coalesced_into_id",
     "secret",

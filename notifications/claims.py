@@ -4,9 +4,10 @@ The claim runs in one short transaction. On PostgreSQL it locks the contact poin
 serve with ``FOR UPDATE SKIP LOCKED`` (so two workers never serve one person at once and never
 wait on each other), then re-reads the due rows in a fresh statement. On SQLite the worker's
 transactions begin with ``BEGIN IMMEDIATE`` (SQLAlchemy drops FOR UPDATE there), which gives
-the same exclusivity. Consent, opt-out, choices and quiet hours are checked again here, the
-rows to one person on one channel are coalesced into one send, and a DeliveryAttempt with a
-fresh id is written. The caller commits before any provider is called.
+the same exclusivity. Consent, opt-out, choices and quiet hours are asked of
+``decision.decide`` again here (a change of mind after queuing still wins), the rows to one
+person on one channel are coalesced into one send, and a DeliveryAttempt with a fresh id is
+written. The caller commits before any provider is called.
 """
 
 from __future__ import annotations
@@ -25,15 +26,12 @@ from sqlalchemy import (
     Select,
     TextClause,
     bindparam,
-    case,
-    insert,
     select,
     text,
-    update,
 )
 from sqlalchemy.orm import Session, aliased
 
-from notifications import delivery, policy
+from notifications import decision, delivery, policy
 from notifications.claim_reads import (
     Point,
     busy_statement,
@@ -41,19 +39,16 @@ from notifications.claim_reads import (
     recipients_statement,
     waiting_statement,
 )
+from notifications.claim_writes import ClaimWrites
 from notifications.config import base_url, status_callback_url
 from notifications.models import (
-    ATTEMPTS,
-    NOTIFICATIONS,
     QUEUE_PREDICATE,
-    Choice,
     Notification,
     Status,
 )
 from notifications.providers.base import OutgoingMessage, Provider
 from notifications.render import (
     KIND_STAFF_INVITATION,
-    KIND_STAFF_WORK,
     KIND_VERIFICATION,
     render,
 )
@@ -107,7 +102,7 @@ def _candidates_statement() -> Select[uuid.UUID]:
     )
 
 
-def claim(  # noqa: C901 - issue 16: notifications owner to split
+def claim(
     session: Session,
     *,
     now: datetime,
@@ -121,23 +116,7 @@ def claim(  # noqa: C901 - issue 16: notifications owner to split
 
     Core rows and set-based writes throughout, no ORM objects: this is the worker's one
     contended transaction and it runs for every batch."""
-    # Contact points with the longest-waiting sends, read from the front of the queue index.
-    # Twice the rows needed: a person may have several rows waiting, and another worker may
-    # hold some people at this moment.
-    candidates = list(
-        dict.fromkeys(
-            session.scalars(_candidates_statement(), {"now": now, "rows": limit * 2}).all()
-        )
-    )
-    if not candidates:
-        return []
-    # Lock the first ``limit`` of them, in queue order; people another worker holds are
-    # skipped and the next in the queue taken instead.
-    points: dict[uuid.UUID, Point] = {}
-    while candidates and len(points) < limit:
-        take, candidates = candidates[: limit - len(points)], candidates[limit - len(points) :]
-        for found in session.execute(points_statement(), {"ids": take}):
-            points[found.id] = Point(*found)
+    points = _lock_points(session, now, limit)
     if not points:
         return []
     # A fresh statement, after the locks: sees every send another worker has committed.
@@ -152,6 +131,54 @@ def claim(  # noqa: C901 - issue 16: notifications owner to split
     for row in waiting:
         if row.coalesced_into_id in due_ids:
             followers_of[row.coalesced_into_id].append(row)
+    users, prefs = _recipients(session, rows)
+
+    groups: dict[uuid.UUID, dict[str, list[Row[Any]]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        groups[row.contact_point_id][row.template].append(row)
+
+    jobs: list[Job] = []
+    lease = now + timedelta(seconds=lease_seconds)
+    writes = ClaimWrites()
+    for point_id, by_template in groups.items():
+        members = _next_send(by_template, followers_of)
+        user = users[members[0].recipient_id]
+        pref = prefs.get(user.id)
+        job = _claim_group(
+            writes, members, points[point_id], user, pref, now, lease, worker, providers, settings
+        )
+        if job is not None:
+            jobs.append(job)
+    writes.apply(session, now=now, lease=lease, worker=worker)
+    return jobs
+
+
+def _lock_points(session: Session, now: datetime, limit: int) -> dict[uuid.UUID, Point]:
+    """Up to ``limit`` contact points with due sends, locked, longest-waiting first."""
+    # Contact points with the longest-waiting sends, read from the front of the queue index.
+    # Twice the rows needed: a person may have several rows waiting, and another worker may
+    # hold some people at this moment.
+    candidates = list(
+        dict.fromkeys(
+            session.scalars(_candidates_statement(), {"now": now, "rows": limit * 2}).all()
+        )
+    )
+    if not candidates:
+        return {}
+    # Lock the first ``limit`` of them, in queue order; people another worker holds are
+    # skipped and the next in the queue taken instead.
+    points: dict[uuid.UUID, Point] = {}
+    while candidates and len(points) < limit:
+        take, candidates = candidates[: limit - len(points)], candidates[limit - len(points) :]
+        for found in session.execute(points_statement(), {"ids": take}):
+            points[found.id] = Point(*found)
+    return points
+
+
+def _recipients(
+    session: Session, rows: list[Row[Any]]
+) -> tuple[dict[uuid.UUID, Recipient], dict[uuid.UUID, policy.PreferenceSnapshot]]:
+    """The people the due rows are for, and the preferences of those who have stored any."""
     users: dict[uuid.UUID, Recipient] = {}
     prefs: dict[uuid.UUID, policy.PreferenceSnapshot] = {}
     for r in session.execute(recipients_statement(), {"ids": list({r.recipient_id for r in rows})}):
@@ -160,52 +187,61 @@ def claim(  # noqa: C901 - issue 16: notifications owner to split
             prefs[r.id] = policy.PreferenceSnapshot(
                 r.choices or {}, r.quiet_start_minute, r.quiet_end_minute
             )
+    return users, prefs
 
-    groups: dict[uuid.UUID, dict[str, list[Row[Any]]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        groups[row.contact_point_id][row.template].append(row)
 
-    jobs: list[Job] = []
-    lease = now + timedelta(seconds=lease_seconds)
-    writes = _Writes()
-    for point_id, by_template in groups.items():
-        point = points[point_id]
-        # One send per contact point at a time: the template group waiting longest goes first.
-        group = min(by_template.values(), key=lambda g: min(r.created_at for r in g))
-        members = [*group]
-        for row in group:
-            members.extend(followers_of.get(row.id, []))
-        user = users[members[0].recipient_id]
-        pref = prefs.get(user.id)
-        live = [r for r in members if _still_wanted(writes, r, user, point, pref)]
-        if not live:
-            continue
-        if (
-            live[0].kind not in (KIND_VERIFICATION, KIND_STAFF_WORK)
-            and not user.is_staff
-            and _quiet(pref, now)
-        ):
-            start, end = policy.quiet_window(pref)
-            later = policy.quiet_hours_end(now, start, end)
-            writes.deferred[later].extend(r.id for r in live)
-            continue
-        if live[0].kind in (KIND_VERIFICATION, KIND_STAFF_INVITATION):
-            # Only the newest code or invitation link works (issuing one revokes the last):
-            # send that one alone.
-            lead = max(live, key=lambda r: r.created_at)
-            for row in live:
-                if row is not lead:
-                    writes.cancelled["superseded"].append(row.id)
-            followers = []
-        else:
-            lead = max(live, key=lambda r: (r.attempts, -r.created_at.timestamp()))
-            followers = [r for r in live if r is not lead]
-        job = _start_attempt(
-            writes, lead, followers, point, user, pref, now, lease, worker, providers, settings
-        )
-        jobs.append(job)
-    writes.apply(session, now=now, lease=lease, worker=worker)
-    return jobs
+def _next_send(
+    by_template: dict[str, list[Row[Any]]], followers_of: dict[uuid.UUID, list[Row[Any]]]
+) -> list[Row[Any]]:
+    """One send per contact point at a time: the template group waiting longest goes first,
+    with the rows already coalesced into its members."""
+    group = min(by_template.values(), key=lambda g: min(r.created_at for r in g))
+    members = [*group]
+    for row in group:
+        members.extend(followers_of.get(row.id, []))
+    return members
+
+
+def _claim_group(
+    writes: ClaimWrites,
+    members: list[Row[Any]],
+    point: Point,
+    user: Recipient,
+    pref: policy.PreferenceSnapshot | None,
+    now: datetime,
+    lease: datetime,
+    worker: str,
+    providers: dict[str, Provider],
+    settings: Settings,
+) -> Job | None:
+    """One contact point's send: the rows still wanted, deferred together when it is quiet
+    now (``decision.decide`` says when), else one attempt with the rest coalesced into it."""
+    wanted: dict[uuid.UUID, datetime] = {}
+    for row in members:
+        at = _wanted_at(writes, row, user, point, pref, now)
+        if at is not None:
+            wanted[row.id] = at
+    live = [r for r in members if r.id in wanted]
+    if not live:
+        return None
+    later = wanted[live[0].id]
+    if later > now:
+        writes.deferred[later].extend(r.id for r in live)
+        return None
+    if live[0].kind in (KIND_VERIFICATION, KIND_STAFF_INVITATION):
+        # Only the newest code or invitation link works (issuing one revokes the last):
+        # send that one alone.
+        lead = max(live, key=lambda r: r.created_at)
+        for row in live:
+            if row is not lead:
+                writes.cancelled["superseded"].append(row.id)
+        followers = []
+    else:
+        lead = max(live, key=lambda r: (r.attempts, -r.created_at.timestamp()))
+        followers = [r for r in live if r is not lead]
+    return _start_attempt(
+        writes, lead, followers, point, user, pref, now, lease, worker, providers, settings
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,121 +254,59 @@ class Recipient:
     language: str = "en"  # what the message is written in: the person's stored language
 
 
-@dataclass
-class _Writes:
-    """A claim's writes, made set-based once every send is decided: an UPDATE of all the
-    leads (with the new email Message-IDs), one multi-row INSERT of the attempts, and one
-    UPDATE per kind of other change (cancelled, deferred to the end of quiet hours, coalesced
-    into a lead). The claim is the worker's one contended transaction, so it is kept short."""
-
-    leads: list[uuid.UUID] = field(default_factory=list)
-    attempts: list[dict[str, object]] = field(default_factory=list)
-    message_ids: dict[uuid.UUID, str] = field(default_factory=dict)
-    cancelled: dict[str, list[uuid.UUID]] = field(default_factory=lambda: defaultdict(list))
-    deferred: dict[datetime, list[uuid.UUID]] = field(default_factory=lambda: defaultdict(list))
-    coalesced: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
-
-    def apply(self, session: Session, *, now: datetime, lease: datetime, worker: str) -> None:
-        table = NOTIFICATIONS.c
-        for reason, ids in self.cancelled.items():
-            session.execute(
-                delivery.move_statement(
-                    delivery.CANCEL,
-                    table.id.in_(ids),
-                    last_error_code=reason,
-                    coalesced_into_id=None,
-                    secret=None,
-                    updated_at=now,
-                )
-            )
-        for later, ids in self.deferred.items():
-            session.execute(
-                update(NOTIFICATIONS)
-                .where(table.id.in_(ids))
-                .values(not_before=later, updated_at=now)
-            )
-        if not self.leads:
-            return
-        values: dict[str, Any] = {
-            "attempts": table.attempts + 1,
-            "lease_until": lease,
-            "claimed_by": worker,
-            "updated_at": now,
-        }
-        if self.message_ids:
-            values["message_id"] = case(self.message_ids, value=table.id, else_=table.message_id)
-        session.execute(delivery.move_statement(delivery.CLAIM, table.id.in_(self.leads), **values))
-        for lead_id, ids in self.coalesced.items():
-            # The rows coalesced into a lead join its attempt (their own count stays).
-            session.execute(
-                delivery.move_statement(
-                    delivery.CLAIM, table.id.in_(ids), coalesced_into_id=lead_id, updated_at=now
-                )
-            )
-        session.execute(insert(ATTEMPTS), self.attempts)
-
-
-def _quiet(pref: policy.Preferences | None, now: datetime) -> bool:
-    start, end = policy.quiet_window(pref)
-    return policy.in_quiet_hours(now, start, end)
-
-
-def _still_wanted(
-    writes: _Writes,
+def _wanted_at(
+    writes: ClaimWrites,
     row: Row[Any],
     user: Recipient,
     point: Point,
-    pref: policy.Preferences | None,
-) -> bool:
-    """Consent is checked again at claim time; a row no longer wanted is cancelled."""
+    pref: policy.PreferenceSnapshot | None,
+    now: datetime,
+) -> datetime | None:
+    """When the row may be sent, asked of ``decision.decide`` again at claim time: consent,
+    choices and quiet hours as they are now. A row no longer wanted is cancelled (None)."""
     reason = None
     if not user.is_enabled:
         reason = "account_disabled"
-    elif row.kind == KIND_VERIFICATION:
-        if not point.enabled or point.safe_confirmed_at is None or point.opted_out_at:
-            reason = "consent_withdrawn"
-    elif not point.usable:
-        reason = "opted_out" if point.opted_out_at else "consent_withdrawn"
-    elif not user.is_staff and policy.choice_for(pref, row.category) != Choice.TELL_ME:
+    elif not decision.can_reach(point, row.kind):
+        opted_out = row.kind != KIND_VERIFICATION and point.opted_out_at
+        reason = "opted_out" if opted_out else "consent_withdrawn"
+    else:
+        answer = decision.decide(
+            pref,
+            kind=row.kind,
+            is_staff=user.is_staff,
+            category=row.category,
+            now=now,
+            reachable=True,
+            isva_has_told=row.isva_told,
+        )
+        if answer.tells and answer.at is not None:
+            return answer.at
         reason = "choice_changed"
-    if reason is None:
-        return True
     writes.cancelled[reason].append(row.id)
-    return False
+    return None
 
 
 def _start_attempt(
-    writes: _Writes,
+    writes: ClaimWrites,
     lead: Row[Any],
     followers: list[Row[Any]],
     point: Point,
     user: Recipient,
-    pref: policy.Preferences | None,
+    pref: policy.PreferenceSnapshot | None,
     now: datetime,
     lease: datetime,
     worker: str,
     providers: dict[str, Provider],
     settings: Settings,
 ) -> Job:
-    """Begin the lead's next attempt (written with the claim's other writes) and build the
-    message it sends."""
     provider = providers[lead.channel]
     attempt_id = uuid.uuid4()
     writes.attempts.append(
         delivery.new_attempt(attempt_id, lead.id, lead.attempts + 1, provider.name, worker, now)
     )
     writes.leads.append(lead.id)
-    if followers:
-        writes.coalesced[lead.id] = [r.id for r in followers]
     message_id = lead.message_id
-    callback = validity = None
-    if lead.channel == "sms":
-        callback = f"{status_callback_url(settings)}?n={lead.id}&a={attempt_id}"
-        validity = _validity(lead, user, pref, now)
-    elif message_id is None:
-        domain = settings.MAIL_FROM.rpartition("@")[2] or "waypoint.invalid"
-        message_id = make_msgid(domain=domain)
-        writes.message_ids[lead.id] = message_id
     rendered = render(
         lead.kind,
         service=settings.SERVICE_NAME,
@@ -340,6 +314,17 @@ def _start_attempt(
         code=lead.secret,
         language=user.language,
     )
+    validity = None
+    callback = None
+    if lead.channel == "sms":
+        callback = f"{status_callback_url(settings)}?n={lead.id}&a={attempt_id}"
+        validity = _validity(lead.kind, user, pref, now)
+    elif message_id is None:
+        domain = settings.MAIL_FROM.rpartition("@")[2] or "waypoint.invalid"
+        message_id = make_msgid(domain=domain)
+        writes.message_ids[lead.id] = message_id
+    if followers:
+        writes.coalesced[lead.id] = [r.id for r in followers]
     message = OutgoingMessage(
         notification_id=lead.id,
         attempt_id=attempt_id,
@@ -359,16 +344,13 @@ def _start_attempt(
 
 
 def _validity(
-    lead: Row[Any], user: Recipient, pref: policy.Preferences | None, now: datetime
+    kind: str, user: Recipient, pref: policy.PreferenceSnapshot | None, now: datetime
 ) -> int | None:
-    """How long Twilio may keep trying an SMS: a code is useless after 15 minutes; news for a
-    victim must not arrive in their quiet hours."""
-    if lead.kind == KIND_VERIFICATION:
+    """How long the network may keep trying a text, in seconds: a code is useless after 15
+    minutes, and a victim's news must not arrive once their quiet hours begin."""
+    if kind == KIND_VERIFICATION:
         return VERIFICATION_VALIDITY
-    if user.is_staff:
-        return None
-    start, end = policy.quiet_window(pref)
-    quiet = policy.next_quiet_start(now, start, end)
+    quiet = decision.deliver_by(pref, now, kind, user.is_staff)
     if quiet is None:
         return None
     return max(1, int(min(MAX_VALIDITY, (quiet - now).total_seconds())))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     and_,
+    false,
     text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -194,6 +195,9 @@ class Notification(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default=Status.QUEUED)
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Queued after the ISVA recorded telling the victim first: an "isva_first" choice for the
+    # category is met, so the worker's re-check at claim time must not cancel it.
+    isva_told: Mapped[bool] = mapped_column(default=False, server_default=false())
     lease_until: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     provider_id: Mapped[str | None] = mapped_column(String(64))

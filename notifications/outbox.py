@@ -1,8 +1,9 @@
 """``notify``: the only way a notification enters the system.
 
-It decides (consent, per-category choice, quiet hours) and adds outbox rows to the caller's
-transaction; it never commits and never sends. The caller's commit makes the event and its
-notifications durable together, so neither exists without the other.
+It asks ``decision.decide`` whether and when (consent, per-category choice, ISVA first, quiet
+hours) and adds outbox rows to the caller's transaction; it never commits and never sends. The
+caller's commit makes the event and its notifications durable together, so neither exists
+without the other.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from notifications import policy
+from notifications import decision, policy
 from notifications.models import (
     NOTIFICATIONS,
     Channel,
-    Choice,
     ContactPoint,
     Notification,
     Status,
@@ -43,9 +43,9 @@ from portal.normalise import normalise_email
 
 QUEUED = "queued"
 DUPLICATE = "duplicate"
-ISVA_FIRST = "isva_first"
-DONT_NOTIFY = "dont_notify"
-NO_CONTACT_POINT = "no_contact_point"
+ISVA_FIRST = decision.HOLD_FOR_ISVA
+DONT_NOTIFY = decision.DONT_NOTIFY
+NO_CONTACT_POINT = decision.NO_CONTACT_POINT
 
 
 @dataclass
@@ -78,7 +78,7 @@ def dedupe_key(source_key: str, recipient_id: uuid.UUID, channel: str) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def notify(  # noqa: C901 - issue 16: notifications owner to split
+def notify(
     session: Session,
     recipient: User,
     kind: str,
@@ -92,78 +92,96 @@ def notify(  # noqa: C901 - issue 16: notifications owner to split
 ) -> NotifyResult:
     """Queue a notification of ``kind`` about the event ``source_key`` for ``recipient``.
 
-    Victims: one row per usable contact point (on, safe, verified, not opted out), unless the
-    category choice is "isva_first" or "dont_notify" (returned as the decision). Staff: email
-    only, content-free; a ``staff_invitation`` carries the link token in ``secret``.
-    ``verification`` targets one ``contact_point`` (usable except for the verification itself)
-    and carries ``secret`` (the code). A secret is stored encrypted and cleared once the
-    notification is final. ``isva_has_told``: the ISVA has recorded that
-    they told the victim first, so an "isva_first" choice is satisfied and the victim is now
-    told the usual way (a "dont_notify" choice still holds).
+    Whether and when is ``decision.decide``'s answer, returned as the result's ``decision``
+    when nothing is queued. Victims: one row per usable contact point (on, safe, verified, not
+    opted out). Staff: email only, content-free; a ``staff_invitation`` carries the link token
+    in ``secret``. ``verification`` targets one ``contact_point`` (usable except for the
+    verification itself) and carries ``secret`` (the code). A secret is stored encrypted and
+    cleared once the notification is final. ``isva_has_told``: the ISVA has recorded that they
+    told the victim first, so an "isva_first" choice is satisfied and the victim is now told
+    the usual way (a "dont_notify" choice still holds). An event that is itself ISVA-first is
+    held by its publisher (which asks the same decision) before it reaches here.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     now = utcnow()
+    pref: policy.PreferenceSnapshot | None = None
     if kind == KIND_VERIFICATION:
-        if contact_point is None or secret is None:
-            raise ValueError("a verification needs its contact point and code")
-        if not contact_point.enabled or contact_point.safe_confirmed_at is None:
-            return NotifyResult(NO_CONTACT_POINT)
-        if contact_point.opted_out_at is not None:
-            return NotifyResult(NO_CONTACT_POINT)
-        # The person asked for this code a moment ago and is waiting for it: no quiet hours.
-        points = [UsablePoint(contact_point.id, contact_point.channel)]
-        not_before = now
+        points = _verification_point(contact_point, secret)
     elif recipient.is_staff:
-        if kind == KIND_STAFF_INVITATION:
-            if secret is None:
-                raise ValueError("an invitation needs its link token")
-        else:
-            kind, secret = KIND_STAFF_WORK, None
+        kind, secret = _staff_kind(kind, secret)
         point = staff_contact_point(session, recipient)
         points = [UsablePoint(point.id, point.channel)] if point is not None else []
-        not_before = now
     else:
         if kind not in VICTIM_KINDS:
             raise ValueError(f"{kind!r} is not a notification for a victim")
         pref, points = policy.preferences_and_points(session, recipient.id)
-        choice = policy.choice_for(pref, category)
-        if choice == Choice.ISVA_FIRST and not isva_has_told:
-            return NotifyResult(ISVA_FIRST)
-        if choice == Choice.DONT_NOTIFY:
-            return NotifyResult(DONT_NOTIFY)
-        start, end = policy.quiet_window(pref)
-        not_before = policy.quiet_hours_end(now, start, end)
-    if not points:
-        return NotifyResult(NO_CONTACT_POINT)
-
-    template = template_for(kind)
-    values = [
-        {
-            "id": uuid.uuid4(),
-            "recipient_id": recipient.id,
-            "channel": point.channel,
-            "contact_point_id": point.id,
-            "kind": kind,
-            "category": category,
-            "case_id": case_id,
-            "template": template.name,
-            "template_version": template.version,
-            "source_key": source_key,
-            "dedupe_key": dedupe_key(source_key, recipient.id, point.channel),
-            "status": Status.QUEUED,
-            "not_before": not_before,
-            "attempts": 0,
-            "secret": secret,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for point in points
-    ]
-    added = _insert_new(session, values)
+    answer = decision.decide(
+        pref,
+        kind=kind,
+        is_staff=recipient.is_staff,
+        category=category,
+        now=now,
+        reachable=bool(points),
+        isva_has_told=isva_has_told,
+    )
+    if not answer.tells or answer.at is None:
+        return NotifyResult(answer.outcome)
+    row = {
+        "recipient_id": recipient.id,
+        "kind": kind,
+        "category": category,
+        "case_id": case_id,
+        "source_key": source_key,
+        "not_before": answer.at,
+        "isva_told": isva_has_told,
+        "secret": secret,
+        "created_at": now,
+        "updated_at": now,
+    }
+    added = _insert_new(session, _rows(row, points))
     if not added:
         return NotifyResult(DUPLICATE)
     return NotifyResult(QUEUED, added, session)
+
+
+def _verification_point(
+    contact_point: ContactPoint | None, secret: str | None
+) -> list[UsablePoint]:
+    """The one point a code goes to, if it may carry one (it need not be verified yet)."""
+    if contact_point is None or secret is None:
+        raise ValueError("a verification needs its contact point and code")
+    if not decision.can_reach(contact_point, KIND_VERIFICATION):
+        return []
+    return [UsablePoint(contact_point.id, contact_point.channel)]
+
+
+def _staff_kind(kind: str, secret: str | None) -> tuple[str, str | None]:
+    """Staff get an invitation (with its link token) or the one content-free work notice."""
+    if kind == KIND_STAFF_INVITATION:
+        if secret is None:
+            raise ValueError("an invitation needs its link token")
+        return kind, secret
+    return KIND_STAFF_WORK, None
+
+
+def _rows(common: dict[str, Any], points: list[UsablePoint]) -> list[dict[str, Any]]:
+    """One outbox row per contact point, each with its own id and dedupe key."""
+    template = template_for(common["kind"])
+    return [
+        {
+            **common,
+            "id": uuid.uuid4(),
+            "channel": point.channel,
+            "contact_point_id": point.id,
+            "template": template.name,
+            "template_version": template.version,
+            "dedupe_key": dedupe_key(common["source_key"], common["recipient_id"], point.channel),
+            "status": Status.QUEUED,
+            "attempts": 0,
+        }
+        for point in points
+    ]
 
 
 @functools.cache

@@ -30,7 +30,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notifications import delivery, policy
+from notifications import decision, delivery, policy
 from notifications.config import WorkerConfig
 from notifications.contacts import record_opt_out
 from notifications.delivery import ACCEPTED, GIVE_UP, SETTLING, TRY_AGAIN, Move
@@ -326,7 +326,6 @@ def add_fallback(session: Session, row: Notification, now: datetime) -> Notifica
         if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
             continue
         pref = policy.preferences(session, row.recipient_id)
-        start, end = policy.quiet_window(pref)
         # Queued, the model's default: where every notification starts.
         fallback = Notification(
             recipient_id=row.recipient_id,
@@ -339,7 +338,8 @@ def add_fallback(session: Session, row: Notification, now: datetime) -> Notifica
             template_version=row.template_version,
             source_key=row.source_key,
             dedupe_key=key,
-            not_before=policy.quiet_hours_end(now, start, end),
+            not_before=decision.tell_at(pref, now),
+            isva_told=row.isva_told,
             created_at=now,
             updated_at=now,
         )

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from notifications import decision
 from notifications import policy as notification_policy
 from portal.clock import utcnow
 from portal.models import Case, Update, UpdateStatus, User
@@ -37,8 +38,8 @@ def schedule(
     if when <= utcnow():
         raise updates.UpdateError({"when": str(_l("The time must be in the future"))})
     pref = notification_policy.preferences(session, case.victim_id)
-    start, end = notification_policy.quiet_window(pref)
-    if not override_quiet_hours and notification_policy.in_quiet_hours(when, start, end):
+    if not override_quiet_hours and decision.is_quiet(pref, when):
+        start, end = notification_policy.quiet_window(pref)
         raise updates.UpdateError(
             {
                 "when": str(

@@ -20,9 +20,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from notifications import notify
-from notifications import policy as notification_policy
-from notifications.models import Choice
+from notifications import NotifyResult, decision, notify
+from notifications.render import KIND_UPDATE
 from portal.clock import utcnow
 from portal.journey import event
 from portal.models import (
@@ -118,16 +117,21 @@ def save_draft(
     return update
 
 
-def victim_wants_isva_first(session: Session, case: Case, category: str) -> bool:
-    pref = notification_policy.preferences(session, case.victim_id)
-    return notification_policy.choice_for(pref, category) == Choice.ISVA_FIRST
-
-
 def needs_isva_first(session: Session, case: Case, update: Update) -> bool:
-    """Held until support is in place: the catalogue says so, or the victim asked for it."""
-    return update.event.needs_isva_first(update.outcome) or victim_wants_isva_first(
-        session, case, update.category
+    """Held until support is in place: the catalogue says so for this event (and outcome), or
+    the victim asked for it for the category, and the ISVA has not yet confirmed it. The
+    notification decision answers (``notifications.decision``); the catalogue's flag is the
+    portal's, passed in."""
+    answer = decision.decide_for_victim(
+        session,
+        case.victim_id,
+        KIND_UPDATE,
+        category=update.category,
+        now=utcnow(),
+        event_isva_first=update.event.needs_isva_first(update.outcome),
+        isva_has_told=update.support_confirmed_at is not None,
     )
+    return answer.holds
 
 
 def publish(session: Session, case: Case, author: User, update: Update) -> Update:
@@ -146,7 +150,7 @@ def publish(session: Session, case: Case, author: User, update: Update) -> Updat
         raise UpdateError(errors)
     update.previous_event_date = change.earlier
     _compute_clock(update)
-    if needs_isva_first(session, case, update) and update.support_confirmed_at is None:
+    if needs_isva_first(session, case, update):
         update.status = UpdateStatus.HELD_ISVA_FIRST
         update.held_at = utcnow()
         update.scheduled_for = None
@@ -180,11 +184,17 @@ def _go_live(session: Session, case: Case, actor: User, update: Update) -> Updat
     return update
 
 
-def _notify(session: Session, case: Case, update: Update) -> None:
-    notify(
+def _notify(session: Session, case: Case, update: Update) -> NotifyResult:
+    """Tell the victim about a live update, by the same decision ``publish`` asked. The
+    event's own ISVA-first flag is not notify's: ``publish`` settled it by holding the update
+    until the ISVA confirmed support, and an edit (which may change a verdict's outcome)
+    re-tells the victim under their own choice only, as it always has. Anything but "queued"
+    means nothing is sent while the update stays live: the victim chose not to be told, has no
+    usable contact point, or chose "my ISVA tells me first" after it was published."""
+    return notify(
         session,
         case.victim,
-        "update",
+        KIND_UPDATE,
         source_key=f"update:{update.id}:v{update.version}",
         category=update.category,
         case_id=case.id,
