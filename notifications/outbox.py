@@ -105,17 +105,7 @@ def notify(
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     now = utcnow()
-    pref: policy.PreferenceSnapshot | None = None
-    if kind == KIND_VERIFICATION:
-        points = _verification_point(contact_point, secret)
-    elif recipient.is_staff:
-        kind, secret = _staff_kind(kind, secret)
-        point = staff_contact_point(session, recipient)
-        points = [UsablePoint(point.id, point.channel)] if point is not None else []
-    else:
-        if kind not in VICTIM_KINDS:
-            raise ValueError(f"{kind!r} is not a notification for a victim")
-        pref, points = policy.preferences_and_points(session, recipient.id)
+    kind, secret, pref, points = _recipient_points(session, recipient, kind, contact_point, secret)
     answer = decision.decide(
         pref,
         kind=kind,
@@ -143,6 +133,27 @@ def notify(
     if not added:
         return NotifyResult(DUPLICATE)
     return NotifyResult(QUEUED, added, session)
+
+
+def _recipient_points(
+    session: Session,
+    recipient: User,
+    kind: str,
+    contact_point: ContactPoint | None,
+    secret: str | None,
+) -> tuple[str, str | None, policy.PreferenceSnapshot | None, list[UsablePoint]]:
+    """Where this kind of notification may go for this person, and their preferences (victims
+    only): (kind, secret, preferences, points), the kind and secret as a staff member gets them."""
+    if kind == KIND_VERIFICATION:
+        return kind, secret, None, _verification_point(contact_point, secret)
+    if recipient.is_staff:
+        kind, secret = _staff_kind(kind, secret)
+        point = staff_contact_point(session, recipient)
+        return kind, secret, None, [UsablePoint(point.id, point.channel)] if point else []
+    if kind not in VICTIM_KINDS:
+        raise ValueError(f"{kind!r} is not a notification for a victim")
+    pref, points = policy.preferences_and_points(session, recipient.id)
+    return kind, secret, pref, points
 
 
 def _verification_point(

@@ -16,17 +16,6 @@ PACKAGES = ("portal", "notifications")
 MODULE_MAX_LINES = 400
 FUNCTION_MAX_LINES = 60
 
-# Functions still over the limit in code that other work of issue 16 is rewriting (the delivery
-# state machine and notification decision in notifications/, the signals performance work).
-# Their owners split them and take them off this list; an entry that is back within the limit
-# fails the test below, so the list can only shrink.
-KNOWN_LONG_FUNCTIONS = frozenset(
-    {
-        "notifications/outbox.py::notify",
-        "portal/services/caseload/signals.py::compute_signals",
-    }
-)
-
 
 def _sources() -> list[Path]:
     return sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py"))
@@ -72,14 +61,8 @@ def test_no_module_is_over_400_lines():
 
 
 def test_no_function_is_over_60_lines():
-    new = {name: n for name, n in long_functions().items() if name not in KNOWN_LONG_FUNCTIONS}
-    assert not new, f"split these functions (lines): {new}"
-
-
-def test_the_known_long_functions_are_still_long():
-    """Once an owner has split one of them, it comes off KNOWN_LONG_FUNCTIONS."""
-    fixed = KNOWN_LONG_FUNCTIONS - long_functions().keys()
-    assert not fixed, f"within the limit now: remove from KNOWN_LONG_FUNCTIONS: {sorted(fixed)}"
+    long = long_functions()
+    assert not long, f"split these functions (lines): {long}"
 
 
 @pytest.mark.parametrize(

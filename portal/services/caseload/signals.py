@@ -101,32 +101,22 @@ class Row:
     victim_name: str | None = None
 
     @property
-    def signals(self) -> set[Signal]:  # noqa: C901 - issue 16: signals owner to split
-        """Read for every case in scope, several times per caseload: plain tests, no dict."""
-        present = set()
-        if self.unread > 0:
-            present.add(Signal.UNREAD)
-        if self.reply_overdue:
-            present.add(Signal.REPLY_OVERDUE)
-        if self.callbacks > 0:
-            present.add(Signal.CALLBACKS)
-        if self.held > 0:
-            present.add(Signal.HELD)
-        if self.held_escalated > 0:
-            present.add(Signal.HELD_ESCALATED)
-        if self.code_overdue > 0:
-            present.add(Signal.CODE_OVERDUE)
-        if self.code_due_soon > 0:
-            present.add(Signal.CODE_DUE_SOON)
-        if self.checkin_due_since is not None:
-            present.add(Signal.CHECKIN)
-        if self.failed > 0:
-            present.add(Signal.FAILED)
-        if self.next_hearing is not None:
-            present.add(Signal.HEARING)
-        if self.window_closes is not None:
-            present.add(Signal.WINDOW)
-        return present
+    def signals(self) -> set[Signal]:
+        """Read for every case in scope, several times per caseload: plain tests, no lookups."""
+        flags = (
+            (Signal.UNREAD, self.unread > 0),
+            (Signal.REPLY_OVERDUE, self.reply_overdue),
+            (Signal.CALLBACKS, self.callbacks > 0),
+            (Signal.HELD, self.held > 0),
+            (Signal.HELD_ESCALATED, self.held_escalated > 0),
+            (Signal.CODE_OVERDUE, self.code_overdue > 0),
+            (Signal.CODE_DUE_SOON, self.code_due_soon > 0),
+            (Signal.CHECKIN, self.checkin_due_since is not None),
+            (Signal.FAILED, self.failed > 0),
+            (Signal.HEARING, self.next_hearing is not None),
+            (Signal.WINDOW, self.window_closes is not None),
+        )
+        return {signal for signal, on in flags if on}
 
     @property
     def urgency(self) -> int:
@@ -186,10 +176,19 @@ def compute_signals(
     caseload); ``rows`` maps those ids to their rows.
     """
     today = now.astimezone(deadlines.LONDON).date()
-    horizon = today + timedelta(days=LOOKAHEAD_DAYS)
-    due_soon_until = deadlines.add_working_days(today, 1)
+    _message_signals(session, rows, ids, today, reply_target_days)
+    _callback_signals(session, rows, ids)
+    _update_signals(session, rows, ids, today)
+    # "No change yet" check-ins (one query, shared with the case page).
+    for checkin in checkins_due(session, ids, now):
+        rows[checkin.case_id].checkin_due_since = checkin.due_since
+    _failed_signals(session, rows, ids)
 
-    # Unread messages from the victim, and the oldest one still awaiting a reply.
+
+def _message_signals(
+    session: Session, rows: dict[uuid.UUID, Row], ids: Any, today: date, reply_target_days: int
+) -> None:
+    """Unread messages from the victim, and the oldest one still awaiting a reply."""
     for case_id, count in message_queries.unread_counts(session, ids).items():
         rows[case_id].unread = count
     for case_id, since in message_queries.awaiting_reply_since(session, ids).items():
@@ -198,7 +197,9 @@ def compute_signals(
         row.reply_due = message_queries.reply_due(since, reply_target_days)
         row.reply_overdue = today > row.reply_due
 
-    # Open call-back requests.
+
+def _callback_signals(session: Session, rows: dict[uuid.UUID, Row], ids: Any) -> None:
+    """Open call-back requests: how many, and since when."""
     for case_id, count, oldest in session.execute(
         select(CallbackRequest.case_id, func.count(), func.min(CallbackRequest.created_at))
         .where(CallbackRequest.case_id.in_(ids), CallbackRequest.status == CallbackStatus.OPEN)
@@ -207,63 +208,52 @@ def compute_signals(
         rows[case_id].callbacks = count
         rows[case_id].oldest_callback = aware(oldest)
 
-    # Updates: held, the Victims' Code clock, hearings and windows, in one grouped query.
+
+def _update_signals(session: Session, rows: dict[uuid.UUID, Row], ids: Any, today: date) -> None:
+    """Updates: held, the Victims' Code clock, hearings and windows, in one grouped query."""
+    horizon = today + timedelta(days=LOOKAHEAD_DAYS)
+    due_soon_until = deadlines.add_working_days(today, 1)
     published = and_(Update.status == UpdateStatus.PUBLISHED, Update.published_at.is_not(None))
     pending = and_(Update.status.in_(UNPUBLISHED), Update.due_on.is_not(None))
+    held = Update.status == UpdateStatus.HELD_ISVA_FIRST
     held_since = func.coalesce(Update.held_at, Update.updated_at)
-    cutoff = escalation_cutoff(today)
-    for case_id, held, escalated, overdue, soon, hearing, window in session.execute(
+    next_hearing = and_(
+        published,
+        Update.event_key.in_(DATED_EVENTS),
+        _not_superseded(),
+        Update.event_date >= today,
+        Update.event_date <= horizon,
+    )
+    window_open = and_(
+        published, Update.window_closes_on >= today, Update.window_closes_on <= horizon
+    )
+    statement = (
         select(
             Update.case_id,
-            func.count(case((Update.status == UpdateStatus.HELD_ISVA_FIRST, 1))),
-            func.count(
-                case((and_(Update.status == UpdateStatus.HELD_ISVA_FIRST, held_since < cutoff), 1))
-            ),
+            func.count(case((held, 1))),
+            func.count(case((and_(held, held_since < escalation_cutoff(today)), 1))),
             func.count(case((and_(pending, Update.due_on < today), 1))),
             func.count(
                 case((and_(pending, Update.due_on >= today, Update.due_on <= due_soon_until), 1))
             ),
-            func.min(
-                case(
-                    (
-                        and_(
-                            published,
-                            Update.event_key.in_(DATED_EVENTS),
-                            _not_superseded(),
-                            Update.event_date >= today,
-                            Update.event_date <= horizon,
-                        ),
-                        Update.event_date,
-                    )
-                )
-            ),
-            func.min(
-                case(
-                    (
-                        and_(
-                            published,
-                            Update.window_closes_on >= today,
-                            Update.window_closes_on <= horizon,
-                        ),
-                        Update.window_closes_on,
-                    )
-                )
-            ),
+            func.min(case((next_hearing, Update.event_date))),
+            func.min(case((window_open, Update.window_closes_on))),
         )
         .where(Update.case_id.in_(ids))
         .group_by(Update.case_id)
+    )
+    for case_id, held_count, escalated, overdue, soon, hearing, window in session.execute(
+        statement
     ):
         row = rows[case_id]
-        row.held, row.held_escalated = held, escalated
+        row.held, row.held_escalated = held_count, escalated
         row.code_overdue, row.code_due_soon = overdue, soon
         row.next_hearing = _as_date(hearing)
         row.window_closes = _as_date(window)
 
-    # "No change yet" check-ins (one query, shared with the case page).
-    for checkin in checkins_due(session, ids, now):
-        rows[checkin.case_id].checkin_due_since = checkin.due_since
 
-    # Notifications that failed for good and nobody has dealt with.
+def _failed_signals(session: Session, rows: dict[uuid.UUID, Row], ids: Any) -> None:
+    """Notifications that failed for good and nobody has dealt with."""
     for failed_case_id, count in session.execute(
         select(Notification.case_id, func.count())
         .where(
