@@ -138,19 +138,27 @@ def claim(
         groups[row.contact_point_id][row.template].append(row)
 
     jobs: list[Job] = []
-    lease = now + timedelta(seconds=lease_seconds)
-    writes = ClaimWrites()
+    this = _Claim(now, now + timedelta(seconds=lease_seconds), worker, providers, settings)
     for point_id, by_template in groups.items():
         members = _next_send(by_template, followers_of)
         user = users[members[0].recipient_id]
-        pref = prefs.get(user.id)
-        job = _claim_group(
-            writes, members, points[point_id], user, pref, now, lease, worker, providers, settings
-        )
+        job = _claim_group(this, members, points[point_id], user, prefs.get(user.id))
         if job is not None:
             jobs.append(job)
-    writes.apply(session, now=now, lease=lease, worker=worker)
+    this.writes.apply(session, now=now, lease=this.lease, worker=worker)
     return jobs
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """One claim's fixed facts (when, whose lease, which providers) and the writes it gathers."""
+
+    now: datetime
+    lease: datetime
+    worker: str
+    providers: dict[str, Provider]
+    settings: Settings
+    writes: ClaimWrites = field(default_factory=ClaimWrites)
 
 
 def _lock_points(session: Session, now: datetime, limit: int) -> dict[uuid.UUID, Point]:
@@ -203,19 +211,15 @@ def _next_send(
 
 
 def _claim_group(
-    writes: ClaimWrites,
+    this: _Claim,
     members: list[Row[Any]],
     point: Point,
     user: Recipient,
     pref: policy.PreferenceSnapshot | None,
-    now: datetime,
-    lease: datetime,
-    worker: str,
-    providers: dict[str, Provider],
-    settings: Settings,
 ) -> Job | None:
     """One contact point's send: the rows still wanted, deferred together when it is quiet
     now (``decision.decide`` says when), else one attempt with the rest coalesced into it."""
+    writes, now = this.writes, this.now
     wanted: dict[uuid.UUID, datetime] = {}
     for row in members:
         at = _wanted_at(writes, row, user, point, pref, now)
@@ -239,9 +243,7 @@ def _claim_group(
     else:
         lead = max(live, key=lambda r: (r.attempts, -r.created_at.timestamp()))
         followers = [r for r in live if r is not lead]
-    return _start_attempt(
-        writes, lead, followers, point, user, pref, now, lease, worker, providers, settings
-    )
+    return _start_attempt(this, lead, followers, point, user, pref)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,22 +290,22 @@ def _wanted_at(
 
 
 def _start_attempt(
-    writes: ClaimWrites,
+    this: _Claim,
     lead: Row[Any],
     followers: list[Row[Any]],
     point: Point,
     user: Recipient,
     pref: policy.PreferenceSnapshot | None,
-    now: datetime,
-    lease: datetime,
-    worker: str,
-    providers: dict[str, Provider],
-    settings: Settings,
 ) -> Job:
-    provider = providers[lead.channel]
+    """Begin the lead's next attempt (written with the claim's other writes) and build the
+    message it sends."""
+    writes, now, settings = this.writes, this.now, this.settings
+    provider = this.providers[lead.channel]
     attempt_id = uuid.uuid4()
     writes.attempts.append(
-        delivery.new_attempt(attempt_id, lead.id, lead.attempts + 1, provider.name, worker, now)
+        delivery.new_attempt(
+            attempt_id, lead.id, lead.attempts + 1, provider.name, this.worker, now
+        )
     )
     writes.leads.append(lead.id)
     message_id = lead.message_id
@@ -340,7 +342,7 @@ def _start_attempt(
         validity_period=validity,
     )
     follower_ids = [r.id for r in followers]
-    return Job(lead.id, attempt_id, lead.channel, point.id, now, message, follower_ids, lease)
+    return Job(lead.id, attempt_id, lead.channel, point.id, now, message, follower_ids, this.lease)
 
 
 def _validity(
