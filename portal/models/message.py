@@ -12,7 +12,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.crypto import EncryptedText
@@ -24,6 +24,10 @@ class MessageDirection(enum.StrEnum):
     TO_SERVICE = "to_service"  # written by the victim
     TO_VICTIM = "to_victim"  # written by an ISVA
     SYSTEM = "system"  # a line the portal adds, such as a handover
+
+
+# The victim's messages nobody who answers has opened yet (the partial index's rows).
+UNREAD_PREDICATE = "direction = 'to_service' AND read_by_service_at IS NULL"
 
 
 class SystemEvent(enum.StrEnum):
@@ -46,6 +50,13 @@ class Message(IdMixin, TimestampMixin, Base):
             "direction",
             "seq",
             postgresql_include=["created_at", "read_by_service_at"],
+        ),
+        # The caseload's "unread" count: only the unread ones (migration 0020).
+        Index(
+            "ix_messages_unread_case",
+            "case_id",
+            postgresql_where=text(UNREAD_PREDICATE),
+            sqlite_where=text(UNREAD_PREDICATE),
         ),
     )
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Uuid, and_, bindparam, func, or_, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
@@ -101,6 +102,17 @@ def search_clause(q: str) -> Any | None:
 # --- the caseload -----------------------------------------------------------------------------
 
 
+def scope_ids(session: Session, query: Any, rows: dict[uuid.UUID, Row]) -> Any:
+    """The cases in scope for the signal queries, as a subquery whose text never grows with
+    the caseload. On PostgreSQL, the ids just read, as ONE array parameter: the scope query
+    (a join over the organisation's open cases, ~1.7 ms at 300,000 victims) then runs once per
+    caseload instead of once per signal query. Elsewhere, the scope query itself."""
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam("scope_ids", list(rows), type_=postgresql.ARRAY(Uuid()))
+        return select(func.unnest(array))
+    return select(query.subquery().c.id)
+
+
 def reply_target(session: Session, organisation_id: uuid.UUID) -> int:
     target = session.scalar(
         select(Organisation.reply_target_working_days).where(Organisation.id == organisation_id)
@@ -133,7 +145,7 @@ def rows_for(
     for case_id, reference, opened_at, victim_id, isva_id in session.execute(query):
         rows[case_id] = Row(case_id, reference, opened_at, victim_id, isva_id)
     if rows:
-        ids = select(query.subquery().c.id)
+        ids = scope_ids(session, query, rows)
         compute_signals(session, rows, ids, now, reply_target(session, user.organisation_id))
     return list(rows.values())
 
