@@ -26,6 +26,7 @@ import enum
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
@@ -100,9 +101,10 @@ class Row:
     window_closes: date | None = None
     victim_name: str | None = None
 
-    @property
-    def signals(self) -> set[Signal]:
-        """Read for every case in scope, several times per caseload: plain tests, no lookups."""
+    @cached_property
+    def signals(self) -> frozenset[Signal]:
+        """Read for every case in scope, several times per caseload (filter counts, sorting,
+        the page), so worked out once: read it only after compute_signals has filled the row."""
         flags = (
             (Signal.UNREAD, self.unread > 0),
             (Signal.REPLY_OVERDUE, self.reply_overdue),
@@ -116,9 +118,9 @@ class Row:
             (Signal.HEARING, self.next_hearing is not None),
             (Signal.WINDOW, self.window_closes is not None),
         )
-        return {signal for signal, on in flags if on}
+        return frozenset(signal for signal, on in flags if on)
 
-    @property
+    @cached_property
     def urgency(self) -> int:
         return sum(WEIGHTS[s] for s in self.signals)
 
