@@ -41,15 +41,16 @@ def dashboard(case: Case) -> str:
 def render_dashboard(case: Case) -> str:
     """The dashboard page; the caller has checked the victim may see this case's content."""
     session = db.session()
-    next_date = update_queries.next_known_date(session, case)
+    published = update_queries.published(session, case)
+    next_date = update_queries.next_known_date(published)
     return render_template(
         "victim/dashboard.html",
         case=case,
-        stages=update_queries.stage_progress(session, case),
+        stages=update_queries.stage_progress(published),
         next_date=next_date,
         next_date_view=update_view(next_date) if next_date else None,
-        new=whats_new.for_case(session, case),
-        windows=update_queries.open_windows(session, case),
+        new=whats_new.for_case(session, case, published),
+        windows=update_queries.open_windows(published),
         messages_url=link_if_built("victim.messages", case_id=case.id)
         or f"/my-case/cases/{case.id}/messages",
         preferences_url=link_if_built("victim.notification_choices")

@@ -25,7 +25,7 @@ from portal.models import (
 )
 from portal.models.update import DEFAULT_CADENCE_WEEKS
 from portal.services.updates import deadlines
-from portal.services.updates.disclosure import disclosed
+from portal.services.updates.disclosure import is_disclosed
 
 PER_PAGE = 10
 # Events whose date is a day the victim may need to keep free: the "next known date".
@@ -68,31 +68,37 @@ def visible_update(session: Session, case: Case, update_id: uuid.UUID) -> Update
     return session.scalar(select(Update).where(_visible(case.id), Update.id == update_id))
 
 
-def stage_progress(session: Session, case: Case) -> list[tuple[Stage, str]]:
-    """Where the case is, from the updates the victim may see the meaning of (disclosure)."""
-    keys = session.scalars(
-        select(Update.event_key)
-        .where(_visible(case.id), Update.status == UpdateStatus.PUBLISHED, disclosed())
-        .distinct()
-    ).all()
-    return progress(keys)
-
-
-def next_known_date(session: Session, case: Case, today: date | None = None) -> Update | None:
-    """The soonest hearing or trial date still ahead, from published, disclosed updates."""
-    today = today or deadlines.london_today()
-    return session.scalar(
+def published(session: Session, case: Case) -> Sequence[Update]:
+    """The case's published updates the victim can see, newest first: ONE read behind the
+    dashboard's stage, next date, rights windows and "what is new" (a case holds tens of
+    updates, not thousands; each fact below is a pass over this list, not a query)."""
+    return session.scalars(
         select(Update)
-        .where(
-            _visible(case.id),
-            Update.status == UpdateStatus.PUBLISHED,
-            disclosed(),
-            Update.event_key.in_(DATED_EVENTS),
-            Update.event_date >= today,
-        )
-        .order_by(Update.event_date, Update.published_at.desc())
-        .limit(1)
-    )
+        .where(_visible(case.id), Update.status == UpdateStatus.PUBLISHED)
+        .order_by(Update.published_at.desc(), Update.id)
+    ).all()
+
+
+def stage_progress(updates: Iterable[Update]) -> list[tuple[Stage, str]]:
+    """Where the case is, from the published updates the victim may see the meaning of
+    (disclosure)."""
+    return progress({u.event_key for u in updates if is_disclosed(u)})
+
+
+def next_known_date(updates: Iterable[Update], today: date | None = None) -> Update | None:
+    """The soonest hearing or trial date still ahead, from published, disclosed updates (the
+    latest published first when two name the same day)."""
+    today = today or deadlines.london_today()
+    ahead = [
+        u
+        for u in updates
+        if u.event_key in DATED_EVENTS
+        and u.event_date is not None
+        and u.event_date >= today
+        and is_disclosed(u)
+    ]
+    # ``updates`` is newest first and min keeps the first of equals: the latest wins a tie.
+    return min(ahead, key=lambda u: u.event_date or today, default=None)
 
 
 @dataclass(frozen=True)
@@ -101,20 +107,18 @@ class CaseWindow:
     window: deadlines.OpenWindow
 
 
-def open_windows(session: Session, case: Case, today: date | None = None) -> list[CaseWindow]:
+def open_windows(updates: Iterable[Update], today: date | None = None) -> list[CaseWindow]:
     """Rights windows (Right to Review, Unduly Lenient Sentence) still open for the victim,
     from the updates they have read: a window would tell them the outcome (disclosure)."""
     today = today or deadlines.london_today()
-    found = session.scalars(
-        select(Update)
-        .where(
-            _visible(case.id),
-            Update.status == UpdateStatus.PUBLISHED,
-            disclosed(),
-            Update.window_closes_on >= today,
-        )
-        .order_by(Update.window_closes_on)
-    ).all()
+    found = sorted(
+        (
+            u
+            for u in updates
+            if u.window_closes_on is not None and u.window_closes_on >= today and is_disclosed(u)
+        ),
+        key=lambda u: u.window_closes_on or today,
+    )
     result = []
     for update in found:
         window = deadlines.window_for(update.event_key, update.event_date)
@@ -285,6 +289,7 @@ __all__ = [
     "held_updates_for_cases",
     "next_known_date",
     "open_windows",
+    "published",
     "stage_progress",
     "timeline",
     "versions_of",

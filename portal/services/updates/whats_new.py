@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from notifications.outbox import QUEUED
 from portal.clock import utcnow
-from portal.models import Case, Update, UpdateStatus
+from portal.models import Case, Update
 from portal.models.callback import CallbackRequest, CallbackStatus
 from portal.models.message import Message, MessageDirection
 from portal.models.reminder import ReminderSent
-from portal.services.updates.queries import DATED_EVENTS, _visible
+from portal.services.updates import queries
+from portal.services.updates.queries import DATED_EVENTS
 from portal.services.updates.reminders import KnownDate, known_dates
 
 SHOWN = 5
@@ -59,10 +60,6 @@ class WhatsNew:
         )
 
 
-def _unread_updates(case: Case) -> list:
-    return [_visible(case.id), Update.status == UpdateStatus.PUBLISHED, Update.read_at.is_(None)]
-
-
 def _reminded(session: Session, case: Case) -> list[KnownDate]:
     """The dates a reminder was sent about lately, if they still stand (two queries at most):
     what the victim finds after following the reminder SMS."""
@@ -79,15 +76,15 @@ def _reminded(session: Session, case: Case) -> list[KnownDate]:
     return [known for known in known_dates(session, case) if known.stem in stems]
 
 
-def for_case(session: Session, case: Case) -> WhatsNew:
-    """Everything new for the victim in this case (six queries at most)."""
-    updates = session.scalars(
-        select(Update)
-        .where(*_unread_updates(case))
-        .order_by(Update.published_at.desc(), Update.id)
-        .limit(SHOWN)
-    ).all()
-    count = session.scalar(select(func.count()).select_from(Update).where(*_unread_updates(case)))
+def for_case(
+    session: Session, case: Case, published: Sequence[Update] | None = None
+) -> WhatsNew:
+    """Everything new for the victim in this case (five queries at most). ``published``: the
+    case's published updates, newest first, when the caller has read them already
+    (``queries.published``, as the dashboard does)."""
+    if published is None:
+        published = queries.published(session, case)
+    unread = [u for u in published if u.read_at is None]
     messages = session.scalar(
         select(func.count())
         .select_from(Message)
@@ -107,7 +104,7 @@ def for_case(session: Session, case: Case) -> WhatsNew:
         )
         .order_by(CallbackRequest.completed_at.desc())
     ).all()
-    return WhatsNew(updates, count or 0, messages or 0, callbacks, _reminded(session, case))
+    return WhatsNew(unread[:SHOWN], len(unread), messages or 0, callbacks, _reminded(session, case))
 
 
 def anything_new(session: Session, case: Case) -> bool:
