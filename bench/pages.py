@@ -124,6 +124,15 @@ def drain(port: int) -> None:
         fetch(port, "/" if port == PORTAL_PORT else "/bare/100")
 
 
+def migrate(victims: int) -> None:
+    """Bring a database seeded by an earlier version up to the code's schema (its indexes
+    included): a no-op when it is current."""
+    from flask_migrate import upgrade
+
+    with make_app(victims).app_context():
+        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+
+
 def measure(victims: int) -> list[PageRow]:
     """Every page at one size, each row with the peak RSS of a web worker over the size's run."""
     captured = {p.name: p for p in plans.capture_pages(victims)}
@@ -158,6 +167,7 @@ def measure(victims: int) -> list[PageRow]:
                     p50_ms=result["p50"] / 1000,
                     p95_ms=result["p95"] / 1000,
                     errors=result["errors"] + result["status"],
+                    reference=page.reference,
                 )
             )
     finally:
@@ -199,6 +209,8 @@ def run() -> list[PageRow]:
             from bench import seed
 
             seed.main(["--victims", str(victims)])
+        else:
+            migrate(victims)
     return [row for victims in sizes for row in measure(victims)]
 
 

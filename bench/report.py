@@ -49,6 +49,7 @@ class PageRow:
     p95_ms: float
     errors: int  # socket errors and non-2xx answers during the timed wrk run
     worker_peak_rss_mb: float = 0.0  # a web worker's peak RSS over the whole size's run
+    reference: bool = False  # the portal's floor, shown beside the pages; no target judges it
 
     @property
     def ratio(self) -> float:
@@ -153,7 +154,8 @@ def _where(row: PageRow) -> str:
 
 
 def verdicts(pages: Sequence[PageRow], sends: Sequence[SendRow]) -> list[Verdict]:
-    """Every target with its status and the figure that decides it."""
+    """Every target with its status and the figure that decides it (reference rows aside)."""
+    pages = [r for r in pages if not r.reference]
     out = [
         Verdict(
             "pages",
@@ -243,6 +245,8 @@ Pages: gunicorn in production settings, driven by wrk on loopback; /s = requests
 baseline = a bare Jinja page of the same bytes under the same server in the same run; ratio =
 /s / base/s; p50/p95 per request; queries per request; growth = p50 at this size / p50 at the
 smallest size; errors = socket errors and non-2xx answers; RSS = a web worker's peak at this size.
+"floor:" rows are references no target judges: the portal's cost under every page (its request
+hooks, the signed-in session check and one query; then a static page in the portal's layout).
 Send path: notify() -> outbox -> worker processes -> a local Twilio / SMTP server, end to end,
 for N msgs at concurrency cN; /s = messages per second; baseline = the raw SDK (or smtplib)
 sending as many at the same concurrency in the same run (SMS twice: the SDK as shipped, and on

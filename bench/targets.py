@@ -22,6 +22,8 @@ class Page:
     name: str
     path: str
     cookie: str  # "name=value" for the Cookie header
+    # A reference, not a page the targets judge: the portal's own floor per request.
+    reference: bool = False
 
 
 def server_env(victims: int, url: str | None = None) -> dict[str, str]:
@@ -106,4 +108,8 @@ def pages(app: Any) -> list[Page]:
                 i,
             ),
             Page("case page", url_for("caseworker.case_page", case_id=case.id), i),
+            # The floor under every page above, measured beside them: the portal's request
+            # hooks, a signed-in session check and one query, then a page with the layout.
+            Page("floor: health check", url_for("public.healthz"), v, reference=True),
+            Page("floor: static page", url_for("public.accessibility"), v, reference=True),
         ]

@@ -271,3 +271,15 @@ def test_a_kept_run_round_trips_through_its_json(tmp_path: Path) -> None:
     extra = json.loads(data)
     extra["pages"][0]["from_a_newer_version"] = 1
     assert report.from_json(json.dumps(extra))[0][0] == dataclasses.replace(pages[0])
+
+
+def test_a_reference_row_is_shown_but_judged_by_no_target() -> None:
+    """The portal's floor (health check, static page) sits in the table beside the pages, yet
+    a floor far below the targets must not decide any of them."""
+    floor = PageRow(
+        "floor: health check", 1_000, 3, 1, 50.0, 1000.0, 500.0, 900.0, 0, reference=True
+    )
+    rows = [*page_rows(), floor]
+    assert [v.status for v in report.verdicts(rows, sends())] == [MET] * 7
+    assert "floor: health check" in report.table(rows, sends())
+    assert report.from_json(report.to_json(rows, sends(), []))[0][-1].reference
