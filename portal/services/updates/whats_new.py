@@ -76,9 +76,7 @@ def _reminded(session: Session, case: Case) -> list[KnownDate]:
     return [known for known in known_dates(session, case) if known.stem in stems]
 
 
-def for_case(
-    session: Session, case: Case, published: Sequence[Update] | None = None
-) -> WhatsNew:
+def for_case(session: Session, case: Case, published: Sequence[Update] | None = None) -> WhatsNew:
     """Everything new for the victim in this case (five queries at most). ``published``: the
     case's published updates, newest first, when the caller has read them already
     (``queries.published``, as the dashboard does)."""
