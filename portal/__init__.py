@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, get_locale
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
@@ -124,7 +124,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_globals(app: Flask, settings: Settings) -> None:
     app.jinja_env.filters["format_date"] = format_date
-    app.jinja_env.filters["format_datetime"] = format_datetime
+    app.jinja_env.filters["format_datetime"] = jinja_i18n.format_datetime
     from portal.victim.widgets import character_count
 
     app.jinja_env.globals["character_count"] = character_count

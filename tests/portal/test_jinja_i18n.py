@@ -35,3 +35,30 @@ def test_a_forced_locale_translates_only_while_forced(app: Flask) -> None:
     assert before == after == english == "Exit this page|Every 3 weeks|Sent &lt;b&gt;"
     assert welsh == expected_welsh
     assert welsh.startswith("Gadael y dudalen hon|Bob 3 wythnos|")
+
+
+def test_format_datetime_filter_says_what_flask_babel_says(app: Flask) -> None:
+    """The lean ``format_datetime`` filter gives Flask-Babel's words for the same moment: in
+    London time (summer and winter), in English and in Welsh, for every pattern shape the
+    templates use, and for a naive time (read as UTC)."""
+    from datetime import UTC, datetime
+
+    from flask_babel import format_datetime
+
+    moments = [
+        datetime(2026, 7, 1, 23, 30, tzinfo=UTC),  # 00:30 on 2 July in London (BST)
+        datetime(2026, 12, 31, 23, 59, 58, tzinfo=UTC),  # GMT, the last second of the year
+        datetime(2026, 3, 29, 0, 59),  # naive: UTC, just before the clocks go forward
+    ]
+    patterns = ["d MMMM yyyy, HH:mm", "HH:mm, d MMM", "d MMMM yyyy 'at' HH:mm", "HH:mm:ss", None]
+    template = app.jinja_env.from_string("{{ when | format_datetime(pattern) }}")
+    with app.test_request_context("/"):
+        for locale in ("en", "cy"):
+            with force_locale(locale):
+                for when in moments:
+                    for pattern in patterns:
+                        expected = str(format_datetime(when, pattern))
+                        assert template.render(when=when, pattern=pattern) == expected
+        assert template.render(when=moments[0], pattern="d MMMM yyyy, HH:mm") == (
+            "2 July 2026, 00:30"
+        )
