@@ -168,6 +168,7 @@ def measure(victims: int) -> list[PageRow]:
                     p95_ms=result["p95"] / 1000,
                     errors=result["errors"] + result["status"],
                     reference=page.reference,
+                    bare_p95_ms=bare_result["p95"] / 1000,
                 )
             )
     finally:

@@ -50,6 +50,7 @@ class PageRow:
     errors: int  # socket errors and non-2xx answers during the timed wrk run
     worker_peak_rss_mb: float = 0.0  # a web worker's peak RSS over the whole size's run
     reference: bool = False  # the portal's floor, shown beside the pages; no target judges it
+    bare_p95_ms: float = 0.0  # the bare page's own p95 under the same server and load
 
     @property
     def ratio(self) -> float:
@@ -233,6 +234,7 @@ COLUMNS = (
     ("ratio", 6, ">"),
     ("p50 ms", 8, ">"),
     ("p95 ms", 8, ">"),
+    ("base p95", 9, ">"),
     ("queries", 8, ">"),
     ("growth", 7, ">"),
     ("errors", 7, ">"),
@@ -243,8 +245,9 @@ COLUMNS = (
 LEGEND = """\
 Pages: gunicorn in production settings, driven by wrk on loopback; /s = requests per second;
 baseline = a bare Jinja page of the same bytes under the same server in the same run; ratio =
-/s / base/s; p50/p95 per request; queries per request; growth = p50 at this size / p50 at the
-smallest size; errors = socket errors and non-2xx answers; RSS = a web worker's peak at this size.
+/s / base/s; p50/p95 per request (base p95: the bare page's own); queries per request; growth =
+p50 at this size / p50 at the smallest size; errors = socket errors and non-2xx answers; RSS = a
+web worker's peak at this size.
 "floor:" rows are references no target judges: the portal's cost under every page (its request
 hooks, the signed-in session check and one query; then a static page in the portal's layout).
 Send path: notify() -> outbox -> worker processes -> a local Twilio / SMTP server, end to end,
@@ -272,6 +275,7 @@ def _page_cells(row: PageRow, grown: dict[tuple[str, int], float]) -> dict[str, 
         "ratio": f"{row.ratio:.2f}",
         "p50 ms": f"{row.p50_ms:.1f}",
         "p95 ms": f"{row.p95_ms:.1f}",
+        "base p95": f"{row.bare_p95_ms:.1f}" if row.bare_p95_ms else "",
         "queries": str(row.queries),
         "growth": "" if g is None else f"{g:.2f}",
         "errors": str(row.errors),

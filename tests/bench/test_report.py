@@ -51,6 +51,7 @@ def page_rows(**large: float) -> list[PageRow]:
                     p95_ms=values["p95_ms"],
                     errors=0,
                     worker_peak_rss_mb=values["worker_peak_rss_mb"],
+                    bare_p95_ms=25.0,
                 )
             )
     return rows
@@ -102,7 +103,7 @@ def test_table_has_every_column_and_every_benchmark() -> None:
     header = text.splitlines()[text.splitlines().index("") + 1]
     for column in ("benchmark", "size", "baseline", "base/s", "/s", "ratio", "p50 ms", "p95 ms"):
         assert column in header
-    for column in ("queries", "growth", "errors", "lost", "dup", "RSS MB"):
+    for column in ("base p95", "queries", "growth", "errors", "lost", "dup", "RSS MB"):
         assert column in header
     lines = text.splitlines()
     for page in PAGES:
@@ -131,7 +132,18 @@ def test_page_rows_show_ratio_growth_queries_and_rss() -> None:
     text = report.table(rows, [])
     small = [c.strip() for c in cells(text, "victim dashboard ", "1,000 victims")]
     large = [c.strip() for c in cells(text, "victim dashboard ", "300,000 victims")]
-    assert small[2:] == ["bare page 10,000 B", "800", "400", "0.50", "10.0", "40.0", "7", "0", "80"]
+    assert small[2:] == [
+        "bare page 10,000 B",
+        "800",
+        "400",
+        "0.50",
+        "10.0",
+        "40.0",
+        "25.0",
+        "7",
+        "0",
+        "80",
+    ]
     assert large[2:] == [
         "bare page 10,000 B",
         "800",
@@ -139,6 +151,7 @@ def test_page_rows_show_ratio_growth_queries_and_rss() -> None:
         "0.38",
         "12.0",
         "40.0",
+        "25.0",
         "7",
         "1.20",
         "0",
