@@ -48,7 +48,7 @@ def test_format_datetime_filter_says_what_flask_babel_says(app: Flask) -> None:
     moments = [
         datetime(2026, 7, 1, 23, 30, tzinfo=UTC),  # 00:30 on 2 July in London (BST)
         datetime(2026, 12, 31, 23, 59, 58, tzinfo=UTC),  # GMT, the last second of the year
-        datetime(2026, 3, 29, 0, 59),  # naive: UTC, just before the clocks go forward
+        datetime(2026, 3, 29, 0, 59),  # noqa: DTZ001 (naive on purpose: read as UTC)
     ]
     patterns = ["d MMMM yyyy, HH:mm", "HH:mm, d MMM", "d MMMM yyyy 'at' HH:mm", "HH:mm:ss", None]
     template = app.jinja_env.from_string("{{ when | format_datetime(pattern) }}")
