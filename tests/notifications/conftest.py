@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from notifications.contacts import address_lookup
+from notifications.contacts import address_lookup, ensure_preferences
 from notifications.models import Channel, ContactPoint
 from notifications.render import denied_words
 from portal.clock import utcnow
@@ -131,9 +131,18 @@ def make_victim(
     *,
     sms: str | None = "new",
     email: str | None = None,
+    default_quiet_hours: bool = False,
 ) -> tuple[User, ContactPoint | None, ContactPoint | None]:
+    """A victim with an SMS (and/or email) contact point. Without ``default_quiet_hours`` they
+    have no quiet hours, so a test that sends through a real worker (in this process or in
+    another, whose clock no test can freeze) passes at any time of day: the default window
+    (21:00-08:00 London) is tested at frozen times in test_decision.py and test_notify.py."""
     org = org or make_org(session)
     victim = make_user(session, org, Role.VICTIM)
+    if not default_quiet_hours:
+        preferences = ensure_preferences(session, victim.id)
+        preferences.quiet_start_minute = preferences.quiet_end_minute = 0  # an empty window
+        session.flush()
     sms_point = email_point = None
     if sms is not None:
         sms_point = add_point(session, victim, Channel.SMS, new_number() if sms == "new" else sms)

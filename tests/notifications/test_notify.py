@@ -76,7 +76,7 @@ def test_category_choices_isva_first_and_dont_notify_send_nothing_to_the_victim(
 
 
 def test_quiet_hours_defer_to_eight_in_the_morning_london_time(session):
-    victim, _, _ = make_victim(session)
+    victim, _, _ = make_victim(session, default_quiet_hours=True)
     with time_machine.travel(datetime(2026, 7, 1, 21, 30, tzinfo=UTC), tick=False):
         # 22:30 BST: quiet; sending waits until 08:00 BST = 07:00 UTC the next day.
         row = notify(session, victim, "update", source_key="q1").notifications[0]

@@ -59,7 +59,7 @@ def test_turning_a_channel_off_is_logged_with_isva_actor_and_reason_and_audited(
 
 
 def test_choices_and_quiet_hours_only_what_changed_is_logged(session):
-    victim, _sms, _email, case = victim_with_case(session)
+    victim, _sms, _email, case = victim_with_case(session, default_quiet_hours=True)
     isva = _isva(case)
     categories = notification_policy.PREFERENCE_CATEGORIES
     every = {key: "tell_me" for key in categories} | {"court": "dont_notify"}
@@ -80,7 +80,7 @@ def test_choices_and_quiet_hours_only_what_changed_is_logged(session):
 
 @pytest.mark.parametrize("reason", [None, "", "  \n "])
 def test_no_reason_no_change(session, reason):
-    victim, sms, _email, case = victim_with_case(session)
+    victim, sms, _email, case = victim_with_case(session, default_quiet_hours=True)
     with pytest.raises(OnBehalfError) as refused:
         change_on_behalf(
             session,
@@ -106,7 +106,7 @@ def test_no_reason_no_change(session, reason):
     ],
 )
 def test_bad_input_changes_nothing(session, change, why):
-    victim, sms, _email, case = victim_with_case(session)
+    victim, sms, _email, case = victim_with_case(session, default_quiet_hours=True)
     bundled = Change(
         channels_off=frozenset({Channel.SMS}) | change.channels_off,
         choices=change.choices,

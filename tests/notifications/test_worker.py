@@ -91,7 +91,7 @@ def test_opt_out_in_the_portal_after_queuing_is_respected_before_the_send(
 
 
 def test_quiet_hours_at_claim_time_defer_the_send(notify_app, app_session, twilio_server):
-    victim, sms, _ = make_victim(app_session)
+    victim, sms, _ = make_victim(app_session, default_quiet_hours=True)
     with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=UTC), tick=False):
         notify(app_session, victim, "update", source_key="qh")
         app_session.commit()
@@ -119,7 +119,7 @@ def test_validity_period_stops_twilio_delivering_into_quiet_hours(
         return original(self, message)
 
     monkeypatch.setattr(twilio_sms.TwilioSMS, "send", spy)
-    victim, _, _ = make_victim(app_session)
+    victim, _, _ = make_victim(app_session, default_quiet_hours=True)
     with time_machine.travel(datetime(2026, 12, 1, 20, 0, tzinfo=UTC)):
         notify(app_session, victim, "update", source_key="vp")
         app_session.commit()
