@@ -13,7 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from portal import crypto, errors, jinja_i18n, proxy, security, transaction
 from portal import logs as request_log
 from portal.config import PROJECT_ROOT, Settings
-from portal.db import end_request_transaction
+from portal.db import end_request_transaction, engine_options
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
 __all__ = ["create_app"]
@@ -86,8 +86,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         SECRET_KEY=settings.SECRET_KEY,
         SECRET_KEY_FALLBACKS=settings.secret_key_fallbacks,
         SQLALCHEMY_DATABASE_URI=settings.DATABASE_URL,
-        # Never echo SQL parameters (they can hold lookups or ciphertexts) into logs or errors.
-        SQLALCHEMY_ENGINE_OPTIONS={"hide_parameters": True, "pool_pre_ping": True},
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(settings.DATABASE_URL),
         MAX_CONTENT_LENGTH=settings.MAX_CONTENT_LENGTH,
         SESSION_COOKIE_NAME="__Host-session" if secure_cookies else "session",
         SESSION_COOKIE_SECURE=secure_cookies,

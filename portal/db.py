@@ -7,12 +7,14 @@ PostgreSQL; timestamps are timezone-aware UTC on both (SQLite stores no zone, so
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, Uuid, event
+from sqlalchemy import ColumnElement, DateTime, MetaData, Uuid, any_, bindparam, event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
@@ -67,6 +69,34 @@ class TimestampMixin:
 
 
 db = SQLAlchemy(model_class=Base, disable_autonaming=True)
+
+
+class IdArray:
+    """A set of ids bound as ONE PostgreSQL array parameter (``= ANY(:ids)``): the statement's
+    text never grows with the set, and the planner sees how many ids there are, so it probes
+    an index per id rather than hashing a whole table (as ``IN (SELECT unnest(...))`` did)."""
+
+    def __init__(self, ids: Iterable[uuid.UUID]) -> None:
+        self.param = bindparam(None, list(ids), type_=postgresql.ARRAY(Uuid()))
+
+
+def among(column: Any, ids: Any) -> ColumnElement[bool]:
+    """``column IN ids``, where ``ids`` is a list of ids, a subquery selecting them, or an
+    ``IdArray`` (PostgreSQL only)."""
+    if isinstance(ids, IdArray):
+        return column == any_(ids.param)
+    return column.in_(ids)
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """The engine's options. SQL parameters are never echoed into logs or errors (they can hold
+    lookups or ciphertexts). PostgreSQL connections run without JIT compilation: the portal's
+    queries are short, and a misestimated one (an ISVA's caseload signals at 300,000 victims)
+    spent 12 ms compiling to run in 4."""
+    options: dict[str, Any] = {"hide_parameters": True, "pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"options": "-c jit=off"}
+    return options
 
 
 @event.listens_for(Engine, "connect")

@@ -6,6 +6,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
+from portal.db import engine_options
+
 
 def test_sign_in_page_has_the_layout_every_page_needs(client_request):
     page = client_request.get("auth.sign_in")
@@ -171,6 +173,15 @@ def test_database_uses_timezone_aware_utc(session):
     reread = session.get(type(org), org.id)
     assert reread.created_at.tzinfo is not None
     assert abs((utcnow() - reread.created_at).total_seconds()) < 60
+
+
+def test_postgresql_connections_never_jit_compile(session):
+    """A page's short queries must not pay for JIT compilation (12 ms for a 4 ms caseload query
+    at 300,000 victims); SQLite has no JIT and no such setting."""
+    if session.get_bind().dialect.name != "postgresql":
+        assert "connect_args" not in engine_options(str(session.get_bind().engine.url))
+        return
+    assert session.execute(text("SHOW jit")).scalar_one() == "off"
 
 
 def test_welsh_layout_strings_are_translated(client):

@@ -33,6 +33,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from notifications.models import Notification, Status
+from portal.db import among
 from portal.models import CallbackRequest, CallbackStatus, Update, UpdateStatus
 from portal.models.contact_notes import NotificationAcknowledgement
 from portal.services.messaging import queries as message_queries
@@ -204,7 +205,7 @@ def _callback_signals(session: Session, rows: dict[uuid.UUID, Row], ids: Any) ->
     """Open call-back requests: how many, and since when."""
     for case_id, count, oldest in session.execute(
         select(CallbackRequest.case_id, func.count(), func.min(CallbackRequest.created_at))
-        .where(CallbackRequest.case_id.in_(ids), CallbackRequest.status == CallbackStatus.OPEN)
+        .where(among(CallbackRequest.case_id, ids), CallbackRequest.status == CallbackStatus.OPEN)
         .group_by(CallbackRequest.case_id)
     ):
         rows[case_id].callbacks = count
@@ -241,7 +242,7 @@ def _update_signals(session: Session, rows: dict[uuid.UUID, Row], ids: Any, toda
             func.min(case((next_hearing, Update.event_date))),
             func.min(case((window_open, Update.window_closes_on))),
         )
-        .where(Update.case_id.in_(ids))
+        .where(among(Update.case_id, ids))
         .group_by(Update.case_id)
     )
     for case_id, held_count, escalated, overdue, soon, hearing, window in session.execute(
@@ -259,7 +260,7 @@ def _failed_signals(session: Session, rows: dict[uuid.UUID, Row], ids: Any) -> N
     for failed_case_id, count in session.execute(
         select(Notification.case_id, func.count())
         .where(
-            Notification.case_id.in_(ids),
+            among(Notification.case_id, ids),
             Notification.status == Status.FAILED_PERMANENT,
             ~exists().where(NotificationAcknowledgement.notification_id == Notification.id),
         )

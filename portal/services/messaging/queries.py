@@ -1,6 +1,7 @@
 """Grouped message queries shared by the inbox and the caseload, so both count "unread" and
-"awaiting a reply" the same way. ``ids`` may be a list of case ids or a subquery selecting
-them; either way each function is one query whatever the caseload size."""
+"awaiting a reply" the same way. ``ids`` may be a list of case ids, a subquery selecting
+them or an ``IdArray`` (``portal.db.among``); either way each function is one query whatever
+the caseload size."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from portal.db import among
 from portal.models.case import Case
 from portal.models.message import Message, MessageDirection
 from portal.services.updates.deadlines import add_working_days, clock_starts
@@ -35,7 +37,7 @@ def unread_counts(session: Session, ids: Iterable[uuid.UUID] | Any) -> dict[uuid
         for case_id, count in session.execute(
             select(Message.case_id, func.count())
             .where(
-                Message.case_id.in_(ids),
+                among(Message.case_id, ids),
                 Message.direction == MessageDirection.TO_SERVICE,
                 Message.read_by_service_at.is_(None),
             )
@@ -53,7 +55,7 @@ def awaiting_reply_since(
     reply, forwards for the first message after it), not a grouped scan of every message of
     the caseload: a 300-case caseload costs ~600 probes however long its conversations are.
     """
-    cases = select(Case.id.label("case_id")).where(Case.id.in_(ids)).subquery()
+    cases = select(Case.id.label("case_id")).where(among(Case.id, ids)).subquery()
     reply = aliased(Message)
     last_reply = (
         select(func.max(reply.seq))

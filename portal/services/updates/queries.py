@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
+from portal.db import IdArray, among
 from portal.journey import Stage, progress
 from portal.models import (
     Case,
@@ -239,20 +240,20 @@ def cadence_weeks(session: Session, case: Case) -> int:
 
 
 def checkins_due(
-    session: Session, case_ids: Iterable[uuid.UUID] | Select[Any], now: datetime
+    session: Session, case_ids: Iterable[uuid.UUID] | Select[Any] | IdArray, now: datetime
 ) -> list[CheckIn]:
     """Open cases where nothing has been published for the agreed cadence (default 4 weeks).
 
-    ``case_ids`` may be a subquery selecting them (the caseload passes its scope query, so the
-    statement's text and parameters do not grow with the caseload).
+    ``case_ids`` may be a subquery selecting them or an ``IdArray`` (the caseload passes its
+    scope, so the statement's text and parameters do not grow with the caseload).
     """
-    ids = case_ids if isinstance(case_ids, Select) else list(case_ids)
+    ids = case_ids if isinstance(case_ids, Select | IdArray) else list(case_ids)
     if isinstance(ids, list) and not ids:
         return []
     last = (
         select(Update.case_id, func.max(Update.published_at).label("last"))
         .where(
-            Update.case_id.in_(ids),
+            among(Update.case_id, ids),
             Update.published_at.is_not(None),
             Update.status == UpdateStatus.PUBLISHED,
         )
@@ -263,7 +264,7 @@ def checkins_due(
         select(Case.id, Case.opened_at, last.c.last, UpdateCadence.weeks)
         .outerjoin(last, last.c.case_id == Case.id)
         .outerjoin(UpdateCadence, UpdateCadence.case_id == Case.id)
-        .where(Case.id.in_(ids), Case.status == CaseStatus.OPEN)
+        .where(among(Case.id, ids), Case.status == CaseStatus.OPEN)
     ).all()
     due = []
     for case_id, opened_at, last_at, weeks in rows:
