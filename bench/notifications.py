@@ -52,7 +52,8 @@ from bench.seed import SERVER
 from bench.servers import ServerProcess
 from notifications import notify
 from notifications.contacts import address_lookup
-from notifications.models import ContactPoint, Notification
+from notifications.models import ContactPoint, Notification, NotificationPreference
+from notifications.policy import DEFAULT_QUIET_END, DEFAULT_QUIET_START, LONDON
 from notifications.providers.twilio_http import Urllib3HttpClient
 from notifications.render import build_email, render
 from portal import create_app
@@ -156,8 +157,20 @@ def baseline_email(port: int, count: int, concurrency: int) -> float:
 
 
 # -- the outbox path ------------------------------------------------------------------------
+def _quiet_window_away(now: datetime) -> tuple[int, int]:
+    """Quiet hours as long as the default ones, beginning six hours after ``now`` (London
+    time): a run is never inside them, whatever the hour, and the texts still carry a
+    ValidityPeriod as in the day. With the default window, a run between 21:00 and 08:00
+    deferred every message to the morning and waited ten minutes for nothing."""
+    length = (DEFAULT_QUIET_END - DEFAULT_QUIET_START) % 1440
+    local = now.astimezone(LONDON)
+    start = (local.hour * 60 + local.minute + 360) % 1440
+    return start, (start + length) % 1440
+
+
 def seed(app: Any, channel: str, count: int) -> list[uuid.UUID]:
-    """``count`` victims, each with one verified, safe contact point (not timed)."""
+    """``count`` victims, each with one verified, safe contact point and quiet hours away
+    from the run (not timed)."""
     with app.app_context():
         session = Session(bind=db.engine)
         org = Organisation(name="Bench ISVA Service")
@@ -192,6 +205,11 @@ def seed(app: Any, channel: str, count: int) -> list[uuid.UUID]:
                 )
             )
         session.add_all(points)
+        start, end = _quiet_window_away(now)
+        session.add_all(
+            NotificationPreference(user_id=u.id, quiet_start_minute=start, quiet_end_minute=end)
+            for u in users
+        )
         session.commit()
         ids = [u.id for u in users]
         session.close()
