@@ -25,6 +25,16 @@ from bench.targets import PUBLIC_BASE_URL, in_process
 LARGE_TABLE_ROWS = 10_000
 IGNORED = ("SAVEPOINT", "RELEASE", "ROLLBACK")
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
+# A caseload's ids, bound as one array: written as their number, not 300 UUIDs per line.
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+ID_ARRAY = re.compile(rf"\{{{_UUID}(?:,{_UUID})+\}}")
+ID_LIST = re.compile(rf"\[UUID\('{_UUID}'\)(?:, UUID\('{_UUID}'\))+\]")
+
+
+def elide_ids(text: str) -> str:
+    """Arrays and lists of ids in a plan or its parameters, shortened to how many there are."""
+    text = ID_ARRAY.sub(lambda m: f"{{<{m.group(0).count(',') + 1} ids>}}", text)
+    return ID_LIST.sub(lambda m: f"[<{m.group(0).count(',') + 1} UUIDs>]", text)
 
 
 @dataclass
@@ -75,7 +85,7 @@ def explain(engine: Any, statements: list[tuple[str, Any]]) -> tuple[list[str], 
                 "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
             ).fetchall()
             plan = "\n".join(r[0] for r in rows)
-            plans.append(f"{statement}\n-- parameters: {parameters!r}\n{plan}\n")
+            plans.append(elide_ids(f"{statement}\n-- parameters: {parameters!r}\n{plan}\n"))
             seq += [t for t in SEQ_SCAN.findall(plan) if t in large]
         conn.rollback()
     return plans, seq
