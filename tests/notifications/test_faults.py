@@ -14,6 +14,7 @@ from portal.extensions import db
 from tests.notifications.conftest import FAST_WORKER, make_victim, provider_settings
 from tests.notifications.workers import (
     all_final,
+    kill_leftovers,
     kill_worker,
     start_worker,
     status_counts,
@@ -28,6 +29,13 @@ pytestmark = pytest.mark.slow
 # Short leases so a restarted worker soon finds the dead one's sends in doubt; the provider
 # timeout must stay well inside the lease (config.py refuses otherwise).
 FAULT_WORKER = {**FAST_WORKER, "NOTIFY_LEASE_SECONDS": 4.0, "NOTIFY_PROVIDER_TIMEOUT": 1.0}
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test():
+    """A test that fails before stopping its workers must not leave them running."""
+    yield
+    kill_leftovers()
 
 
 def _seed(app, count: int) -> list[str]:

@@ -66,10 +66,23 @@ def start_worker(
         stderr=log,
     )
     _LOGS[process.pid] = log
+    _STARTED.append(process)
     return process
 
 
 _LOGS: dict[int, Any] = {}
+_STARTED: list[subprocess.Popen[bytes]] = []
+
+
+def kill_leftovers() -> int:
+    """Kill every worker a test started and did not stop (it failed before ``stop_worker``):
+    left running, it would keep polling a dropped database and load the machine for the rest
+    of the run. Returns how many there were."""
+    left = [p for p in _STARTED if p.poll() is None]
+    for process in left:
+        kill_worker(process)
+    _STARTED.clear()
+    return len(left)
 
 
 def worker_log(process: subprocess.Popen[bytes]) -> str:
