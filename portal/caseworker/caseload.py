@@ -62,6 +62,15 @@ def caseload_page() -> str:
     user: User = current_user._get_current_object()
     args = parse_args(user)
     result = caseload(db.session(), user, per_page=PER_PAGE, **args)
+    # The list names victims and can be searched by name, so a look at it is a read of case
+    # data: audited, without the search words (they may be a victim's name).
+    audit.record(
+        db.session(),
+        actor=user,
+        action="caseload.search" if args["q"] else "caseload.view",
+        object_type="caseload",
+        object_id=args["scope"].value,
+    )
     people: dict[Any, User] = {}
     if args["scope"] is Scope.TEAM:
         people = audit.users_by_id(db.session(), {r.isva_id for r in result.rows if r.isva_id})

@@ -48,6 +48,8 @@ ACTION_LABELS: dict[str, Any] = {
     "case.assign": _l("Opened the page to assign an ISVA"),
     "assignment.create": _l("Assigned an ISVA"),
     "audit.view_organisation": _l("Looked at the audit trail"),
+    "caseload.view": _l("Looked at the list of cases"),
+    "caseload.search": _l("Searched the list of cases"),
     # The partner API and its admin pages (portal/api, portal/caseworker/partners.py).
     "api.case_event": _l("A partner system sent a case event"),
     "partner.create": _l("Added a partner system"),

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from portal.models import CallbackReason, Role
+from portal.models.audit import AuditEvent
 from portal.services.messaging import callbacks
 from portal.services.messaging import messages as messaging
 from tests.portal.caseload.conftest import MONDAY, World
@@ -137,3 +140,28 @@ def test_admin_home_has_no_case_data(world: World, client_request, login_as):
     page = client_request.get("caseworker.home")
     assert page.h1.text.strip() == "Administration"
     assert "RASSO-0001" not in page.text
+
+
+def test_each_look_at_the_list_is_audited_without_the_search_words(
+    world: World, client_request, login_as, time_machine
+):
+    w = world
+    login_as(w.supervisor)
+    client_request.get("caseworker.home")
+    time_machine.move_to(MONDAY + timedelta(minutes=1), tick=False)
+    assert references(client_request.get("caseworker.home", q="ruth example")) == ["RASSO-0001"]
+    rows = w.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action.like("caseload.%"))
+        .order_by(AuditEvent.occurred_at)
+    ).all()
+    assert [(r.action, r.actor_id, r.object_id, r.case_id) for r in rows] == [
+        ("caseload.view", w.supervisor.id, "team", None),
+        ("caseload.search", w.supervisor.id, "team", None),
+    ]
+    # The trail shows who looked, in words; nothing in it holds the name that was searched for.
+    trail = client_request.get("caseworker.audit_trail")
+    assert "Looked at the list of cases" in trail.text
+    assert "Searched the list of cases" in trail.text
+    for row in rows:
+        assert "ruth" not in " ".join(str(v) for v in vars(row).values()).lower()
