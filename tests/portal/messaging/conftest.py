@@ -18,7 +18,7 @@ from tests.notifications.conftest import (  # noqa: F401
     smtp_server,
     twilio_server,
 )
-from tests.support.factories import make_case, make_org, make_user
+from tests.support.factories import CASES_OPENED_AT, make_case, make_org, make_user
 
 
 @dataclass
@@ -45,8 +45,8 @@ def world(session: Session) -> World:
     unassigned = make_user(session, org, Role.ISVA, name="Una Smith")
     supervisor = make_user(session, org, Role.SUPERVISOR, name="Pat Lead")
     admin = make_user(session, org, Role.ADMIN, name="Ada Admin")
-    case = make_case(session, org, victim, isva)
-    other_case = make_case(session, org, other_victim, unassigned)
+    case = make_case(session, org, victim, isva, opened_at=CASES_OPENED_AT)
+    other_case = make_case(session, org, other_victim, unassigned, opened_at=CASES_OPENED_AT)
     session.expire_all()
     return World(
         org, victim, other_victim, isva, cover, unassigned, supervisor, admin, case, other_case

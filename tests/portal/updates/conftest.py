@@ -17,7 +17,7 @@ from portal.journey import event
 from portal.models import Case, Organisation, Role, Update, User
 from portal.models.update import SECTION_KEYS
 from portal.services.updates import writing as updates
-from tests.support.factories import make_case, make_org, make_user
+from tests.support.factories import CASES_OPENED_AT, make_case, make_org, make_user
 
 
 @dataclass
@@ -64,7 +64,7 @@ def world(session: Session) -> World:
     victim = make_user(session, org, Role.VICTIM, name="Ruth")
     victim.safety_info_seen_at = utcnow()
     add_points(session, victim)
-    case = make_case(session, org, victim, isva, opened_at=utcnow() - timedelta(days=3))
+    case = make_case(session, org, victim, isva, opened_at=CASES_OPENED_AT)
     return World(session, org, isva, victim, case)
 
 
