@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
@@ -45,6 +48,23 @@ def migrate(app: Flask) -> None:
     with app.app_context():
         upgrade(revision="heads")
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_clock() -> Iterator[None]:
+    """With WAYPOINT_TEST_NOW (an ISO 8601 instant), run every test as if it started then
+    (the clock ticks on; tests that move time themselves still do), to find a test that passes
+    only at some hours, days or dates, or that will fail once the real date passes a date it
+    travels to: `make test-clock WHEN=2027-06-14T23:30:00Z`. Only this process's clock moves
+    (nothing reads the database server's), so that target leaves out what runs in a browser or
+    another process, and the liveness test that compares the clock with a file's real
+    modification time."""
+    when = os.environ.get("WAYPOINT_TEST_NOW")
+    if not when:
+        yield
+        return
+    with time_machine.travel(datetime.fromisoformat(when), tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")
