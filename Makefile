@@ -68,11 +68,11 @@ browser:
 test: $(BROWSER_CHECK) install assets translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS) $(PYTEST_MARKS)
 
-# The suite (less what runs in a browser or another process, whose clocks do not move) as if
-# it started at WHEN, an ISO 8601 instant: finds a test that passes only at some hours or dates.
+# The suite (less what runs in another process, whose clock does not move) as if it started
+# at WHEN, an ISO 8601 instant: finds a test that passes only at some hours or dates.
 WHEN ?= 2027-06-14T23:30:00Z
-test-clock: install assets translations
-	WAYPOINT_TEST_NOW=$(WHEN) $(BIN)/python -m pytest -n 2 tests --ignore=tests/e2e \
+test-clock: $(BROWSER_CHECK) install assets translations
+	WAYPOINT_TEST_NOW=$(WHEN) $(BIN)/python -m pytest -n 2 tests \
 		--ignore=tests/deploy --ignore=tests/portal/test_liveness.py \
 		--ignore=tests/notifications/test_faults.py --ignore=tests/notifications/test_webhooks.py \
 		-k "not liveness_file"

@@ -55,8 +55,9 @@ def suite_clock() -> Iterator[None]:
     """With WAYPOINT_TEST_NOW (an ISO 8601 instant), run every test as if it started then
     (the clock ticks on; tests that move time themselves still do), to find a test that passes
     only at some hours, days or dates, or that will fail once the real date passes a date it
-    travels to: `make test-clock WHEN=2027-06-14T23:30:00Z`. Only this process's clock moves
-    (nothing reads the database server's), so that target leaves out what runs in a browser or
+    travels to: `make test-clock WHEN=2027-06-14T23:30:00Z`. Only this process's clock moves,
+    with the live server's threads (nothing reads the database server's; the browser tests
+    take every time they show from the server), so that target leaves out what runs in
     another process, and the liveness test that compares the clock with a file's real
     modification time."""
     when = os.environ.get("WAYPOINT_TEST_NOW")
