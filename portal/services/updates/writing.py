@@ -187,8 +187,8 @@ def _go_live(session: Session, case: Case, actor: User, update: Update) -> Updat
 def _notify(session: Session, case: Case, update: Update) -> NotifyResult:
     """Tell the victim about a live update, by the same decision ``publish`` asked. The
     event's own ISVA-first flag is not notify's: ``publish`` settled it by holding the update
-    until the ISVA confirmed support, and an edit (which may change a verdict's outcome)
-    re-tells the victim under their own choice only, as it always has. Anything but "queued"
+    until the ISVA confirmed support, and an edit (which cannot change a verdict to one the
+    ISVA tells first) re-tells the victim under their own choice only. Anything but "queued"
     means nothing is sent while the update stays live: the victim chose not to be told, has no
     usable contact point, or chose "my ISVA tells me first" after it was published."""
     return notify(
@@ -239,7 +239,7 @@ def edit_published(
     change = date_changes.check(
         session, case.id, draft.event_key, draft.event_date, draft.reason, update
     )
-    errors = {**change.errors, **validation_errors(draft)}
+    errors = {**change.errors, **validation_errors(draft), **_verdict_change_errors(update, draft)}
     if errors:
         raise UpdateError(errors)
     now = utcnow()
@@ -275,6 +275,23 @@ def edit_published(
     )
     _notify(session, case, update)
     return update
+
+
+def _verdict_change_errors(update: Update, draft: Draft) -> dict[str, str]:
+    """An edit cannot change a verdict to one the ISVA tells first (not guilty on all or some
+    charges): a changed update goes straight to the victim, so that news would reach them
+    without the support ``publish`` holds it for. A new update takes the held path."""
+    if draft.outcome == update.outcome or not update.event.needs_isva_first(draft.outcome):
+        return {}
+    return {
+        "outcome": str(
+            _l(
+                "The victim's ISVA tells them about this verdict first, so it cannot be changed "
+                "here. Withdraw this update and write a new one: it will wait until support is "
+                "in place"
+            )
+        )
+    }
 
 
 def withdraw(session: Session, case: Case, actor: User, update: Update, reason: str) -> Update:
