@@ -16,12 +16,12 @@ from portal.passwords import hash_password
 
 _seq = itertools.count(1)
 DEFAULT_PASSWORD = "correct horse battery staple"
+_DEFAULT_HASH = hash_password(DEFAULT_PASSWORD)  # Argon2 is slow on purpose: hash once
 # When a shared world's case was opened (and its ISVA assigned): a fixed Monday before every
 # date a test travels forward to. Opened "now", the case would not yet exist at a fixed date
 # such as 1 March 2027 once the real date had passed it, and a test that travels there to
 # publish would start failing on that day. (A case made inside a test's own travel opens then.)
 CASES_OPENED_AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
-_DEFAULT_HASH = hash_password(DEFAULT_PASSWORD)  # Argon2 is slow on purpose: hash once
 
 
 def make_org(session: Session, name: str | None = None) -> Organisation:
